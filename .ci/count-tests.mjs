@@ -1,0 +1,18 @@
+// Reads an `npm test` log and prints one line of its own, "N passed, N failed", from the runners' real counts.
+import { readFileSync } from 'node:fs';
+
+const [log, status] = process.argv.slice(2);
+// eslint-disable-next-line no-control-regex
+const text = readFileSync(log, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+
+// node:test ends with "# pass N" and "# fail N".
+const nodeCount = (word) => [...text.matchAll(new RegExp(`^ℹ? ?#? ?${word} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+// web-test-runner redraws a progress line; the last one holds the final counts.
+const browser = [...text.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+
+const passed = nodeCount('pass') + Number(browser?.[1] ?? 0);
+let failed = nodeCount('fail') + Number(browser?.[2] ?? 0);
+// A type error or a failed build stops npm test before any runner: count it, so the line never says all is well.
+if (Number(status) !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(Number(status));
