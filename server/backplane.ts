@@ -1,0 +1,62 @@
+// What the hosts of a cluster share: one seq per topic, the history, publish ids, and fan-out to every host.
+
+import { Dedupe } from './dedupe.ts';
+import { History, type Message, type Replay } from './history.ts';
+
+export type { Message, Replay };
+
+/** The result of a publish: the message, or `duplicate` when its id was already published. */
+export type Published = { message: Message; duplicate?: false } | { message?: undefined; duplicate: true };
+
+/**
+ * Every host of a cluster uses one backplane. It is asynchronous so that one living
+ * elsewhere (Redis, NATS) can implement it; MemoryBackplane is the in-process one.
+ */
+export interface Backplane {
+  /** Publishes on every host; `id`, when given, is published at most once per dedupe window. */
+  publish(topic: string, data: unknown, id?: string): Promise<Published>;
+  /** Calls `listener` with every message published on any host, in seq order per topic. */
+  listen(listener: (message: Message) => void): () => void;
+  /** The newest seq of a topic, 0 if none. */
+  seq(topic: string): Promise<number>;
+  /** Messages of a topic after `from` still held. */
+  since(topic: string, from: number): Promise<Replay>;
+}
+
+export interface MemoryBackplaneOptions {
+  /** Messages kept per topic; default 1000. */
+  historyLimit?: number;
+  /** How long a publish id is remembered, in ms; default 10 minutes. */
+  dedupeWindow?: number;
+}
+
+export class MemoryBackplane implements Backplane {
+  readonly #history: History;
+  readonly #dedupe: Dedupe;
+  readonly #listeners = new Set<(message: Message) => void>();
+
+  constructor(options: MemoryBackplaneOptions = {}) {
+    this.#history = new History(options.historyLimit ?? 1000);
+    this.#dedupe = new Dedupe(options.dedupeWindow ?? 10 * 60_000);
+  }
+
+  async publish(topic: string, data: unknown, id?: string): Promise<Published> {
+    if (id !== undefined && !this.#dedupe.claim(id)) return { duplicate: true };
+    const message = this.#history.add(topic, data);
+    for (const listener of this.#listeners) listener(message);
+    return { message };
+  }
+
+  listen(listener: (message: Message) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async seq(topic: string): Promise<number> {
+    return this.#history.seq(topic);
+  }
+
+  async since(topic: string, from: number): Promise<Replay> {
+    return this.#history.since(topic, from);
+  }
+}

@@ -1,0 +1,100 @@
+// The control surface for tests and the demo: kill, blackhole, drain, restart, publish and count hosts, from loopback only.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { TransportType } from '../src/transport.ts';
+import type { Host } from './host.ts';
+import { answer, readBody } from './http.ts';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Handles `{prefix}/hosts` (GET: the hosts) and `{prefix}/hosts/I/ACTION` (POST kill, blackhole,
+ * drain, restart, disconnect {reason}, publish {topic, data}, refuse [types]; GET counts).
+ * Resolves false for any other path, so it can share a server.
+ */
+export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
+  return async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://control').pathname;
+    if (!path.startsWith(`${prefix}/hosts`)) return false;
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+      answer(response, 403, 'the control surface answers loopback only');
+      return true;
+    }
+    const [index, action] = path.slice(prefix.length + '/hosts'.length).split('/').filter(Boolean);
+    try {
+      const result = index === undefined ? hosts.map(describe) : await act(hosts, Number(index), action, request);
+      answer(response, 200, JSON.stringify(result ?? null), 'application/json');
+    } catch (error) {
+      answer(response, 400, error instanceof Error ? error.message : String(error));
+    }
+    return true;
+  };
+}
+
+/** Serves the control surface alone on 127.0.0.1. */
+export async function startControl(hosts: readonly Host[], port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const handle = controlHandler(hosts);
+  const server = createServer((request, response) => {
+    void handle(request, response).then((handled) => handled || answer(response, 404, 'not found'));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${address && typeof address === 'object' ? address.port : port}`;
+  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function describe(host: Host) {
+  return { name: host.name, url: host.url, state: host.state };
+}
+
+async function act(hosts: readonly Host[], index: number, action: string | undefined, request: IncomingMessage): Promise<unknown> {
+  const host = hosts[index];
+  if (!host) throw new Error(`no host ${index}: there are ${hosts.length}`);
+  if (action === 'counts' && request.method === 'GET') return host.counts();
+  if (request.method !== 'POST') throw new Error(`${action ?? 'a host'}: use POST`);
+  const body = await readJson(request);
+  switch (action) {
+    case 'kill':
+      await host.kill();
+      break;
+    case 'blackhole':
+      host.blackhole();
+      break;
+    case 'drain':
+      host.drain();
+      break;
+    case 'restart':
+      await host.restart();
+      break;
+    case 'disconnect':
+      host.disconnect(String((body as { reason?: unknown } | undefined)?.reason ?? 'disconnected by the control surface'));
+      break;
+    case 'publish': {
+      const { topic, data } = (body ?? {}) as { topic?: unknown; data?: unknown };
+      if (typeof topic !== 'string' || topic === '') throw new Error('publish: topic must be a non-empty string');
+      return { seq: (await host.publish(topic, data)).seq };
+    }
+    case 'refuse':
+      if (!Array.isArray(body) || !body.every((type) => type === 'ws' || type === 'http' || type === 'poll')) {
+        throw new Error('refuse: the body must be an array of "ws", "http" and "poll"');
+      }
+      host.refuse(body as TransportType[]);
+      break;
+    default:
+      throw new Error(`unknown action ${action ?? '(none)'}`);
+  }
+  return describe(host);
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const body = await readBody(request, 1024 * 1024);
+  if ('tooLarge' in body) throw new Error('the body is too large');
+  if (!body.text) return undefined;
+  try {
+    return JSON.parse(body.text) as unknown;
+  } catch {
+    throw new Error(`the body is not JSON: ${body.text.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,32 @@
+// Which clients of a host subscribe to each topic, and delivery of each message to them.
+
+import { encode } from '../src/protocol.ts';
+import type { Message } from './backplane.ts';
+import type { Client } from './client.ts';
+
+export class Fanout {
+  readonly #subscribers = new Map<string, Set<Client>>();
+
+  add(topic: string, client: Client): void {
+    let clients = this.#subscribers.get(topic);
+    if (!clients) this.#subscribers.set(topic, (clients = new Set()));
+    clients.add(client);
+  }
+
+  remove(topic: string, client: Client): void {
+    const clients = this.#subscribers.get(topic);
+    if (clients?.delete(client) && clients.size === 0) this.#subscribers.delete(topic);
+  }
+
+  deliver(message: Message): void {
+    const clients = this.#subscribers.get(message.topic);
+    if (!clients) return;
+    const text = encode({ op: 'msg', topic: message.topic, seq: message.seq, data: message.data });
+    for (const client of clients) client.deliver(message, text);
+  }
+
+  /** Subscribers per topic. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.#subscribers].map(([topic, clients]) => [topic, clients.size]));
+  }
+}

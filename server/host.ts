@@ -1,0 +1,276 @@
+// One reference-server host: PROTOCOL.md over ws, http and poll on one port, and the switches tests turn.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { parse } from '../src/protocol.ts';
+import type { TransportType } from '../src/transport.ts';
+import { MemoryBackplane, type Backplane, type Message } from './backplane.ts';
+import { Client, type ClientContext } from './client.ts';
+import { Fanout } from './fanout.ts';
+import { allowCors, answer, readBody } from './http.ts';
+import { Session } from './session.ts';
+
+export interface ServerOptions {
+  /** Port to listen on; default 0, any free port. */
+  port?: number;
+  /** Address to listen on; default 127.0.0.1. */
+  hostname?: string;
+  /** The name this host gives in `welcome`; default `host-PORT`. */
+  name?: string;
+  /** Shared by the hosts of a cluster; default a MemoryBackplane of this host alone. */
+  backplane?: Backplane;
+  /** Messages kept per topic by the default backplane; default 1000. */
+  historyLimit?: number;
+  /** The ping interval in ms that clients are told to use; default 15000. */
+  heartbeat?: number;
+  /** The largest frame (or /send body) accepted, in bytes; default 1 MiB. */
+  maxFrameBytes?: number;
+  /** A session with no open stream or poll for this many ms ends; default 30000. */
+  sessionExpiry?: number;
+  /** The longest a poll is held before it answers []; default 25000. */
+  pollWait?: number;
+  /** Connection types this host refuses with 404, to test falling back to the next type. */
+  refuse?: TransportType[];
+}
+
+/** `down`: killed, not listening. `blackholed`: accepts TCP, never answers. */
+export type HostState = 'up' | 'blackholed' | 'down';
+
+export interface Counts {
+  /** Open connections by type (a session counts once it has streamed or polled). */
+  connections: Record<TransportType, number>;
+  /** Subscribers by topic. */
+  subscribers: Record<string, number>;
+}
+
+export class Host {
+  readonly backplane: Backplane;
+  readonly #options: Required<Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse'>>;
+  readonly #server: Server;
+  readonly #sockets = new WebSocketServer({ noServer: true });
+  readonly #connections = new Set<Socket>();
+  readonly #clients = new Set<Client>();
+  readonly #sessions = new Map<string, Session>();
+  readonly #fanout = new Fanout();
+  readonly #context: ClientContext;
+  readonly #stopListening: () => void;
+  readonly #name: string | undefined;
+  #refused: Set<TransportType>;
+  #state: HostState = 'down';
+  #port: number;
+
+  /** Use startServer(), which also starts listening. */
+  constructor(options: ServerOptions = {}) {
+    this.#options = {
+      port: options.port ?? 0,
+      hostname: options.hostname ?? '127.0.0.1',
+      heartbeat: options.heartbeat ?? 15_000,
+      maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+      sessionExpiry: options.sessionExpiry ?? 30_000,
+      pollWait: options.pollWait ?? 25_000,
+    };
+    this.#port = this.#options.port;
+    this.#refused = new Set(options.refuse);
+    this.backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
+    this.#name = options.name;
+    const fanout = this.#fanout;
+    const host = this;
+    this.#context = {
+      get name() {
+        return host.name;
+      },
+      heartbeat: this.#options.heartbeat,
+      backplane: this.backplane,
+      answering: () => this.#state === 'up',
+      subscribe: (client, topic) => fanout.add(topic, client),
+      unsubscribe: (client, topic) => fanout.remove(topic, client),
+    };
+    this.#stopListening = this.backplane.listen((message: Message) => fanout.deliver(message));
+    this.#server = createServer((request, response) => void this.#request(request, response));
+    this.#server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.#upgrade(request, socket, head));
+    this.#server.on('connection', (socket: Socket) => {
+      this.#connections.add(socket);
+      socket.once('close', () => this.#connections.delete(socket));
+    });
+  }
+
+  /** The name this host gives in `welcome`. */
+  get name(): string {
+    return this.#name ?? `host-${this.#port}`;
+  }
+
+  get state(): HostState {
+    return this.#state;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The base URL clients are given, such as http://127.0.0.1:8001. */
+  get url(): string {
+    return `http://${this.#options.hostname.includes(':') ? `[${this.#options.hostname}]` : this.#options.hostname}:${this.#port}`;
+  }
+
+  /** Starts listening (again, on the same port, after kill). */
+  async listen(): Promise<void> {
+    if (this.#state !== 'down') return;
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#port, this.#options.hostname, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.#server.address();
+    if (address && typeof address === 'object') this.#port = address.port;
+    this.#state = 'up';
+  }
+
+  /** Like a crash: every connection reset, sessions forgotten, no longer listening. */
+  async kill(): Promise<void> {
+    if (this.#state === 'down') return;
+    this.#state = 'down';
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#connections) socket.resetAndDestroy();
+    this.#forgetClients();
+    await closed;
+  }
+
+  /** Like a dead network: TCP is still accepted, but nothing is answered or read, old connections included. */
+  blackhole(): void {
+    if (this.#state === 'up') this.#state = 'blackholed';
+  }
+
+  /** Tells every client to move to another host now. */
+  drain(): void {
+    for (const client of this.#clients) client.send({ op: 'drain' });
+  }
+
+  /** Like a process restart: killed, then listening again on the same port. */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.listen();
+  }
+
+  /** Ends every connection on purpose, telling each client `reason` in an `error` frame. */
+  disconnect(reason: string): void {
+    for (const client of [...this.#clients]) client.close('closing', reason);
+  }
+
+  /** Stops for good: clients are told, then the port is closed. */
+  async close(): Promise<void> {
+    if (this.#state === 'up') this.disconnect('the host is shutting down');
+    await this.kill();
+    this.#stopListening();
+  }
+
+  async publish(topic: string, data: unknown): Promise<Message> {
+    const published = await this.backplane.publish(topic, data);
+    if (!published.message) throw new Error('a publish without an id cannot be a duplicate');
+    return published.message;
+  }
+
+  /** Switches the types this host refuses with 404. */
+  refuse(types: TransportType[]): void {
+    this.#refused = new Set(types);
+  }
+
+  counts(): Counts {
+    const connections: Record<TransportType, number> = { ws: 0, http: 0, poll: 0 };
+    for (const client of this.#clients) if (client.type) connections[client.type]++;
+    return { connections, subscribers: this.#fanout.counts() };
+  }
+
+  #forgetClients(): void {
+    for (const session of [...this.#sessions.values()]) session.end();
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+  }
+
+  #upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (this.#state !== 'up') return;
+    if (new URL(request.url ?? '/', 'http://host').pathname !== '/ws' || this.#refused.has('ws')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    this.#sockets.handleUpgrade(request, socket, head, (ws) => this.#acceptWebSocket(ws));
+  }
+
+  #acceptWebSocket(ws: WebSocket): void {
+    const client = new Client(this.#context, {
+      send: (text) => ws.send(text),
+      // A close reason may be at most 123 bytes.
+      close: (reason) => ws.close(1000, Buffer.from(reason).subarray(0, 123).toString()),
+    }, 'ws');
+    this.#clients.add(client);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      if (bytes.length > this.#options.maxFrameBytes) client.tooLarge(bytes.length, this.#options.maxFrameBytes);
+      else if (isBinary) client.refuse({ what: 'binary message', reason: 'frames are text' }, 'bad-frame');
+      else client.receive(bytes.toString('utf8'));
+    });
+    ws.on('close', () => {
+      client.end();
+      this.#clients.delete(client);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  async #request(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.#state !== 'up') return;
+    allowCors(response);
+    if (request.method === 'OPTIONS') return answer(response, 204);
+    const url = new URL(request.url ?? '/', 'http://host');
+    const route = `${request.method} ${url.pathname}`;
+    if (route === 'POST /session') return this.#createSession(request, response);
+    if (route !== 'GET /stream' && route !== 'GET /poll' && route !== 'POST /send') return answer(response, 404, 'not found');
+    const session = this.#sessions.get(url.searchParams.get('session') ?? '');
+    if (!session) return answer(response, 404, 'unknown session');
+    const answering = () => this.#state === 'up';
+    if (route === 'GET /stream') {
+      if (this.#refused.has('http')) return answer(response, 404, 'this host does not serve http streaming');
+      return session.stream(request, response, answering);
+    }
+    if (route === 'GET /poll') {
+      if (this.#refused.has('poll')) return answer(response, 404, 'this host does not serve long polling');
+      return session.poll(request, response, answering);
+    }
+    return this.#send(session, request, response);
+  }
+
+  async #createSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    request.resume();
+    const times = {
+      expiry: this.#options.sessionExpiry,
+      pollWait: this.#options.pollWait,
+      keepAlive: Math.min(this.#options.heartbeat, 15_000),
+    };
+    const session = new Session(times, (output) => new Client(this.#context, output), (ended) => {
+      this.#sessions.delete(ended.id);
+      this.#clients.delete(ended.client);
+    });
+    this.#sessions.set(session.id, session);
+    this.#clients.add(session.client);
+    answer(response, 200, JSON.stringify({ session: session.id }), 'application/json');
+  }
+
+  /** POST /send: a JSON array of frames, each handled in order. */
+  async #send(session: Session, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request, this.#options.maxFrameBytes);
+    if (this.#state !== 'up') return;
+    if ('tooLarge' in body) {
+      session.client.tooLarge(body.tooLarge, this.#options.maxFrameBytes);
+      return answer(response, 413, `a /send body may be at most ${this.#options.maxFrameBytes} bytes`);
+    }
+    const parsed = parse(body.text);
+    if (parsed.error || !Array.isArray(parsed.value)) {
+      const reason = '/send takes a JSON array of frames';
+      session.client.refuse(parsed.error ?? { what: body.text.slice(0, 200), reason }, parsed.error ? 'bad-json' : 'bad-frame');
+      return answer(response, 400, reason);
+    }
+    for (const frame of parsed.value) session.client.receiveValue(frame);
+    answer(response, 204);
+  }
+}

@@ -1,0 +1,10 @@
+// Every connection type by its name, for the failover loop.
+
+import type { Transport, TransportType } from '../transport.ts';
+import { http } from './http.ts';
+import { poll } from './poll.ts';
+import { ws } from './ws.ts';
+
+export const transports: Record<TransportType, Transport> = { ws, http, poll };
+
+export { http, poll, ws };
