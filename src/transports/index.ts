@@ -8,3 +8,6 @@ import { ws } from './ws.ts';
 export const transports: Record<TransportType, Transport> = { ws, http, poll };
 
 export { http, poll, ws };
+
+/** One Transport for every type: picks the one the request names. */
+export const transport: Transport = (request, listener) => transports[request.type](request, listener);

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The `switchboard-server` command: one host (`--port 8001 --name a`), or the demo cluster (`--demo`).
+
+import { parseArgs } from 'node:util';
+import type { TransportType } from '../src/transport.ts';
+import { startControl } from './control.ts';
+import { startDemo } from './demo.ts';
+import { startServer } from './index.ts';
+
+const USAGE = `usage: switchboard-server [--port 8001] [--host 127.0.0.1] [--name a] [--heartbeat ms]
+         [--history 1000] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
+         [--control PORT]                      control surface on 127.0.0.1:PORT (off by default)
+       switchboard-server --demo [--port 8000] [--rate 2]`;
+
+function number(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a whole number, not ${value}`);
+  return parsed;
+}
+
+function types(value: string | undefined): TransportType[] | undefined {
+  const list = value?.split(',').filter(Boolean);
+  const bad = list?.find((type) => type !== 'ws' && type !== 'http' && type !== 'poll');
+  if (bad !== undefined) throw new Error(`--refuse takes ws, http and poll, not ${bad}`);
+  return list as TransportType[] | undefined;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      name: { type: 'string' },
+      heartbeat: { type: 'string' },
+      history: { type: 'string' },
+      'max-frame': { type: 'string' },
+      'session-expiry': { type: 'string' },
+      refuse: { type: 'string' },
+      control: { type: 'string' },
+      demo: { type: 'boolean' },
+      rate: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  if (values.demo) {
+    const demo = await startDemo({ port: number('port', values.port) ?? 8000, rate: number('rate', values.rate) ?? 2 });
+    console.log(`Switchboard demo: hosts ${demo.hosts.map((h) => `${h.name} ${h.url} (${h.state})`).join(', ')}`);
+    console.log(`Open ${demo.url}`);
+    return;
+  }
+  const host = await startServer({
+    port: number('port', values.port) ?? 8001,
+    hostname: values.host ?? '127.0.0.1',
+    name: values.name,
+    heartbeat: number('heartbeat', values.heartbeat),
+    historyLimit: number('history', values.history),
+    maxFrameBytes: number('max-frame', values['max-frame']),
+    sessionExpiry: number('session-expiry', values['session-expiry']),
+    refuse: types(values.refuse),
+  });
+  console.log(`switchboard host ${host.name} listening on ${host.url}`);
+  const controlPort = number('control', values.control);
+  if (controlPort !== undefined) console.log(`control surface on ${(await startControl([host], controlPort)).url}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`switchboard-server: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(1);
+});
