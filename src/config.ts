@@ -1,6 +1,9 @@
 // Parse and check a Switchboard config; a ConfigError names the bad field by its path.
 
+import { ConfigError } from './config-error.ts';
 import type { TransportType } from './transport.ts';
+
+export { ConfigError };
 
 /** 'rttp' stands for the default list, ws then http then poll (StreamLink's name for it). */
 export type ConnectionType = TransportType | 'rttp';
@@ -29,6 +32,10 @@ export interface SwitchboardConfig {
   maxReconnectDelay?: number;
   /** Types tried on each host that does not name its own. Default ['ws', 'http', 'poll']. */
   types?: ConnectionType[];
+  /** Sends that may wait while no host is connected. Default 1000. */
+  sendQueueLimit?: number;
+  /** ms with no subscriber and no pending send before the upstream connection closes. Default 30000. */
+  idleTimeout?: number;
 }
 
 /** One host of the cluster, as the failover loop uses it. */
@@ -57,6 +64,8 @@ export interface Settings {
   failureExpiry: number;
   reconnectDelay: number;
   maxReconnectDelay: number;
+  sendQueueLimit: number;
+  idleTimeout: number;
 }
 
 export const DEFAULT_TYPES: readonly TransportType[] = ['ws', 'http', 'poll'];
@@ -67,16 +76,11 @@ export const DEFAULTS = {
   failureExpiry: 2000,
   reconnectDelay: 1000,
   maxReconnectDelay: 30000,
+  sendQueueLimit: 1000,
+  idleTimeout: 30000,
 } as const;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly path: string, problem: string) {
-    super(`${path}: ${problem}`);
-  }
-}
-
-const CONFIG_KEYS = ['servers', 'hosts', 'loadBalance', 'connectTimeout', 'connectCount', 'failureExpiry', 'reconnectDelay', 'maxReconnectDelay', 'types'];
+const CONFIG_KEYS = ['servers', 'hosts', 'loadBalance', 'connectTimeout', 'connectCount', 'failureExpiry', 'reconnectDelay', 'maxReconnectDelay', 'types', 'sendQueueLimit', 'idleTimeout'];
 const SCHEMES: Record<string, string> = { 'http:': 'http:', 'https:': 'https:', 'rttp:': 'http:', 'rttps:': 'https:' };
 const TYPE_NAMES = ['ws', 'http', 'poll', 'rttp'];
 
@@ -118,7 +122,7 @@ export function parseConfig(input: unknown): Settings {
     const value = config[key];
     if (value === undefined) return DEFAULTS[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      const unit = key === 'connectCount' ? 'rounds' : 'milliseconds';
+      const unit = key === 'connectCount' ? 'rounds' : key === 'sendQueueLimit' ? 'sends' : 'milliseconds';
       throw new ConfigError(key, `expected a whole number of ${unit}, at least ${min}, got ${describe(value)}`);
     }
     return value;
@@ -140,6 +144,8 @@ export function parseConfig(input: unknown): Settings {
     failureExpiry: number('failureExpiry', 0),
     reconnectDelay,
     maxReconnectDelay,
+    sendQueueLimit: number('sendQueueLimit', 0),
+    idleTimeout: number('idleTimeout', 0),
   };
 }
 

@@ -1,4 +1,173 @@
-// Switchboard's page entry: the public types and config checking (connect() and Board arrive with the broker).
+// Switchboard's page entry: connect() attaches this tab to the shared worker and hands back a Board.
 
-export { ConfigError, parseConfig, DEFAULTS } from './config.ts';
+import { transfer, wrap, type Remote } from 'comlink';
+import type { Board, BoardEvent, BoardEvents, ConnectOptions, MessageInfo } from './board.ts';
+import { ConfigError } from './config-error.ts';
+import type { Tab, TabMessage } from './tab.ts';
+import { VERSION } from './version.ts';
+
+export { ConfigError, VERSION };
+export type { Board, BoardEvent, BoardEvents, BoardState, ConnectOptions, MessageInfo } from './board.ts';
 export type { ConnectionType, Group, Server, SwitchboardConfig } from './config.ts';
+export type { Gap } from './topics.ts';
+
+type OnMessage = (data: unknown, info: MessageInfo) => void;
+
+/** One attachment to a running worker; `gone` rejects with GONE when that worker dies. */
+interface Link { tab: Remote<Tab>; gone: Promise<never>; releaseLock(): void; close(): void }
+
+const GONE = Symbol('worker gone');
+
+export async function connect(options: ConnectOptions): Promise<Board> {
+  const name = options.name ?? `switchboard@${VERSION}`;
+  const url = new URL(options.worker ?? new URL('./switchboard-worker.js', import.meta.url), location.href);
+  // Safari ignores options.name: a name in the URL keeps workers apart in every engine.
+  url.searchParams.set('name', name);
+  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown> }>();
+  const events = new Map<BoardEvent, Set<(detail: never) => void>>();
+  let closed = false;
+
+  const dispatch = ({ data }: MessageEvent<TabMessage>) => {
+    if (Array.isArray(data)) {
+      for (const [topic, seq, payload] of data) {
+        for (const listener of topics.get(topic)?.listeners ?? []) guard(() => listener(payload, { topic, seq }));
+      }
+    } else {
+      for (const listener of events.get(data.event) ?? []) guard(() => listener(data.detail as never));
+    }
+  };
+
+  const open = async (): Promise<Link> => {
+    const tabLock = `switchboard-tab:${crypto.randomUUID()}`;
+    let releaseLock = () => {};
+    await new Promise<void>((held) => {
+      void navigator.locks.request(tabLock, () => new Promise<void>((release) => ((releaseLock = release), held())));
+    });
+    const init = { type: 'module', name, extendedLifetime: true } as WorkerOptions;
+    const worker = typeof SharedWorker === 'function' ? new SharedWorker(url, init) : new Worker(url, init);
+    const endpoint = 'port' in worker ? worker.port : worker;
+    const tab = wrap<Tab>(endpoint);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = dispatch;
+    const failed = new Promise<never>((_, reject) => {
+      worker.onerror = () => reject(new Error(`Switchboard: the worker script ${url.pathname} failed to start`));
+    });
+    const close = () => {
+      releaseLock();
+      channel.port1.close();
+      if ('port' in worker) worker.port.close();
+    };
+    try {
+      const request = { version: VERSION, config: options.config, reconfigure: !!options.reconfigure, store: options.store ?? 'switchboard', tabLock, port: channel.port2 };
+      const { workerLock } = await Promise.race([tab.attach(transfer(request, [channel.port2])), failed]);
+      let died = (_: unknown) => {};
+      const gone = new Promise<never>((_, reject) => (died = reject));
+      gone.catch(() => undefined);
+      // The worker's lock comes to us only when the worker is gone: start another and restore.
+      void navigator.locks.request(workerLock, () => {
+        died(GONE);
+        if (!closed) restart();
+      });
+      return { tab, gone, releaseLock, close };
+    } catch (error) {
+      close();
+      throw revive(error);
+    }
+  };
+
+  let link = open();
+  await link;
+
+  const restart = () => {
+    link.then((old) => old.close(), () => undefined);
+    link = open();
+    void link.then(({ tab }) => Promise.all([...topics.keys()].map((topic) => tab.subscribe(topic))));
+  };
+
+  /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
+  const call = async <T>(run: (tab: Remote<Tab>) => Promise<T>): Promise<T> => {
+    for (;;) {
+      if (closed) throw new Error('Switchboard: this board is closed');
+      const current = await link;
+      try {
+        return await Promise.race([run(current.tab), current.gone]);
+      } catch (error) {
+        if (error !== GONE) throw revive(error);
+      }
+    }
+  };
+
+  const goodbye = () => void link.then(({ tab }) => tab.close(), () => undefined);
+  addEventListener('pagehide', (event: PageTransitionEvent) => {
+    goodbye();
+    // A held lock keeps the page out of the back/forward cache.
+    if (event.persisted) void link.then((current) => current.releaseLock(), () => undefined);
+  });
+  addEventListener('pageshow', (event: PageTransitionEvent) => {
+    if (event.persisted && !closed) restart();
+  });
+
+  return {
+    async subscribe(topic, onMessage) {
+      if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
+      let entry = topics.get(topic);
+      if (!entry) {
+        const fresh = { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)) };
+        topics.set(topic, (entry = fresh));
+        fresh.held.catch(() => topics.get(topic) === fresh && topics.delete(topic));
+      }
+      // A wrapper, so the same function subscribed twice is two subscriptions.
+      const listener: OnMessage = (data, info) => onMessage(data, info);
+      entry.listeners.add(listener);
+      await entry.held;
+      const held = entry;
+      return async () => {
+        held.listeners.delete(listener);
+        if (held.listeners.size > 0 || topics.get(topic) !== held) return;
+        topics.delete(topic);
+        await call((tab) => tab.unsubscribe(topic));
+      };
+    },
+    async send(topic, data) {
+      const id = crypto.randomUUID();
+      try {
+        await call((tab) => tab.send(topic, data, id));
+      } catch (error) {
+        if ((error as Error).name === 'DataCloneError') throw new TypeError(`send: data for "${topic}" cannot be cloned (${(error as Error).message})`);
+        throw error;
+      }
+    },
+    state: () => call((tab) => tab.state()),
+    on(event, listener) {
+      let listeners = events.get(event);
+      if (!listeners) events.set(event, (listeners = new Set()));
+      const added = listener as (detail: never) => void;
+      listeners.add(added);
+      return () => void listeners.delete(added);
+    },
+    setLoadBalancing: (value) => call((tab) => tab.setLoadBalancing(value)),
+    reconnect: () => call((tab) => tab.reconnect()),
+    close() {
+      if (closed) return;
+      goodbye();
+      closed = true;
+      void link.then(({ close }) => close(), () => undefined);
+    },
+  };
+}
+
+/** A listener's error is reported, and the next listener still runs. */
+function guard(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+/** Errors cross from the worker as plain Errors: a ConfigError becomes one again. */
+function revive(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'ConfigError') return error;
+  const at = error.message.indexOf(': ');
+  return new ConfigError(error.message.slice(0, at), error.message.slice(at + 2));
+}

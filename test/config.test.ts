@@ -27,6 +27,8 @@ describe('config', () => {
       failureExpiry: 2000,
       reconnectDelay: 1000,
       maxReconnectDelay: 30000,
+      sendQueueLimit: 1000,
+      idleTimeout: 30000,
       loadBalance: false,
     });
     expect(settings.hosts[0]!.types).to.deep.equal(['ws', 'http', 'poll']);
@@ -77,7 +79,7 @@ describe('config', () => {
     ['both servers and hosts', { servers: ['http://a'], hosts: ['http://b'] }, 'config: has both "servers" and "hosts"; use one (servers for StreamLink groups, hosts for a flat list)'],
     ['neither servers nor hosts', { connectTimeout: 100 }, 'config: needs "servers" (StreamLink groups) or "hosts" (a flat list of base URLs)'],
     ['an unknown key, with the nearest known one', { hosts: ['http://a'], conectTimeout: 5 }, 'conectTimeout: unknown option (did you mean "connectTimeout"?)'],
-    ['an unknown key like nothing known', { hosts: ['http://a'], colour: 'red' }, 'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types)'],
+    ['an unknown key like nothing known', { hosts: ['http://a'], colour: 'red' }, 'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types, sendQueueLimit, idleTimeout)'],
     ['an unknown key in a server', { hosts: [{ url: 'http://a', tipes: ['ws'] }] }, 'hosts[0].tipes: unknown option (did you mean "types"?)'],
     ['an empty group', { servers: [['http://a'], []] }, 'servers[1]: is an empty group (expected at least one server)'],
     ['empty hosts', { hosts: [] }, 'hosts: is empty (expected at least one server)'],

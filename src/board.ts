@@ -1,0 +1,48 @@
+// The public contract of a page: connect()'s options, the Board, its events and its state.
+
+import type { SwitchboardConfig } from './config.ts';
+import type { BrokerEvents, BrokerState } from './broker.ts';
+import type { Gap } from './topics.ts';
+
+export interface ConnectOptions {
+  config: SwitchboardConfig;
+  /** The built worker script; default: switchboard-worker.js beside the page entry. */
+  worker?: string | URL;
+  /** SharedWorker name; default 'switchboard@{version}', so a new deployment starts its own worker. */
+  name?: string;
+  /** IndexedDB store for host failure expiries; default 'switchboard'. */
+  store?: string;
+  /** Replace the config of a worker that other tabs started with another one. */
+  reconfigure?: boolean;
+}
+
+/** Each event's detail. */
+export interface BoardEvents extends Omit<BrokerEvents, 'state'> {
+  state: BoardState;
+  gap: Gap;
+}
+
+export type BoardEvent = keyof BoardEvents;
+
+export interface BoardState extends BrokerState {
+  /** 'shared': one connection for every tab; 'dedicated': this browser has no SharedWorker, one per tab. */
+  mode: 'shared' | 'dedicated';
+  /** Tabs attached to the worker. */
+  tabs: number;
+}
+
+export interface MessageInfo { topic: string; seq: number }
+
+export interface Board {
+  /** Resolves once the worker holds the topic; the returned function unsubscribes. */
+  subscribe(topic: string, onMessage: (data: unknown, info: MessageInfo) => void): Promise<() => Promise<void>>;
+  /** Resolves on the server's ack, published once even across failovers and worker restarts. */
+  send(topic: string, data: unknown): Promise<void>;
+  state(): Promise<BoardState>;
+  /** Listens to an event of the worker; returns the function that stops listening. */
+  on<E extends BoardEvent>(event: E, listener: (detail: BoardEvents[E]) => void): () => void;
+  setLoadBalancing(value: boolean): Promise<void>;
+  reconnect(): Promise<void>;
+  /** This tab only: its topics are released; other tabs keep the connection. */
+  close(): void;
+}

@@ -1,0 +1,239 @@
+// The broker: one failover loop, one topic table, one send queue and a state snapshot, shared by every tab.
+
+import type { Settings } from './config.ts';
+import { Failover, type FailoverEvents, type FailoverState, type FailoverWorld } from './failover.ts';
+import type { ClientFrame, ServerFrame } from './protocol.ts';
+import { TopicTable, type Subscriber, type TopicInfo } from './topics.ts';
+
+export interface BrokerWorld extends FailoverWorld {
+  /** Runs `flush` after the current turn (queueMicrotask), so each tab gets one batch per turn. */
+  schedule(flush: () => void): void;
+}
+
+/** Events every tab hears; `gap` goes only to the topic's tabs, through Subscriber.gap. */
+export interface BrokerEvents extends Omit<FailoverEvents, 'state'> {
+  error: { what: string; reason: string };
+  state: BrokerState;
+}
+
+export interface BrokerState extends Omit<FailoverState, 'status'> {
+  status: FailoverState['status'] | 'idle';
+  loadBalance: boolean;
+  topics: TopicInfo[];
+  /** Sends not yet acknowledged. */
+  pendingSends: number;
+  /** Host failure expiries still running, by host as configured (epoch ms). */
+  expiries: { host: string; index: number; until: number }[];
+}
+
+interface PendingSend { frame: Extract<ClientFrame, { op: 'pub' }>; done: Promise<void>; resolve(): void; reject(error: Error): void }
+
+export const TOPIC_LIMIT = 256;
+
+export class Broker {
+  private loop?: Failover;
+  private connected = false;
+  private loadBalance: boolean;
+  private readonly topics: TopicTable;
+  private readonly pending = new Map<string, PendingSend>();
+  private idleTimer: unknown;
+  private expiries: BrokerState['expiries'] = [];
+
+  constructor(
+    private settings: Settings,
+    private readonly world: BrokerWorld,
+    private readonly emit: <K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]) => void,
+  ) {
+    this.loadBalance = settings.loadBalance;
+    this.topics = new TopicTable(world.schedule);
+  }
+
+  /** Adds a tab to a topic and returns the topic's current seq; the first tab subscribes upstream. */
+  subscribe(subscriber: Subscriber, topic: string): number {
+    checkTopic(topic, 'subscribe');
+    const { first, seq } = this.topics.add(topic, subscriber);
+    if (first) this.upstream({ op: 'sub', topic });
+    this.activity();
+    return seq;
+  }
+
+  unsubscribe(subscriber: Subscriber, topic: string): void {
+    checkTopic(topic, 'unsubscribe');
+    if (this.topics.remove(topic, subscriber)) this.unsubscribeUpstream(topic);
+    this.activity();
+  }
+
+  /** A tab is gone: its topics are released upstream. */
+  release(subscriber: Subscriber): void {
+    for (const topic of this.topics.removeAll(subscriber)) this.unsubscribeUpstream(topic);
+    this.activity();
+  }
+
+  /** Publishes once: resolves on `ack`, rejects on `nack`; waits in a bounded queue while no host is connected. */
+  send(topic: string, data: unknown, id: string): Promise<void> {
+    checkTopic(topic, 'send');
+    const known = this.pending.get(id);
+    if (known) return known.done;
+    try {
+      JSON.stringify(data);
+    } catch (error) {
+      return Promise.reject(new TypeError(`send: data for "${topic}" cannot be sent as JSON (${(error as Error).message})`));
+    }
+    if (!this.connected && this.pending.size >= this.settings.sendQueueLimit) {
+      return Promise.reject(new Error(`send: the queue is full (${this.settings.sendQueueLimit} sends are waiting for a connection)`));
+    }
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const send: PendingSend = { frame: { op: 'pub', topic, data, id }, done, resolve, reject };
+    this.pending.set(id, send);
+    this.upstream(send.frame);
+    this.activity();
+    return done;
+  }
+
+  reconnect(): void {
+    this.start().reconnect();
+  }
+
+  setLoadBalancing(on: boolean): void {
+    this.loadBalance = on;
+    this.loop?.setLoadBalancing(on);
+    this.publishState();
+  }
+
+  /** Swaps in a new config: the connection is rebuilt, topics and sends carry over. */
+  reconfigure(settings: Settings): void {
+    this.settings = settings;
+    this.loadBalance = settings.loadBalance;
+    this.stopLoop();
+    this.activity();
+  }
+
+  /** Forgets a host's failure expiry (an inspector action). */
+  async clearExpiry(index: number): Promise<void> {
+    const host = this.settings.hosts[index];
+    if (host) await this.world.expiries.clear(host.url);
+    await this.refreshExpiries();
+  }
+
+  state(): BrokerState {
+    const loop = this.loop?.state;
+    return {
+      status: 'idle',
+      round: 0,
+      failed: false,
+      plan: this.settings.hosts.map(({ host, index }) => ({ host, index })),
+      ...loop,
+      loadBalance: this.loadBalance,
+      topics: this.topics.info(),
+      pendingSends: this.pending.size,
+      expiries: this.expiries,
+    };
+  }
+
+  close(): void {
+    this.world.clock.clearTimeout(this.idleTimer);
+    this.stopLoop();
+    for (const send of this.pending.values()) send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
+    this.pending.clear();
+  }
+
+  /** Sends a frame if a host is connected; otherwise it goes out on the next connect. */
+  private upstream(frame: ClientFrame): void {
+    this.start();
+    if (this.connected) this.loop?.send(frame);
+  }
+
+  /** A topic nobody holds: a reconnect would not resubscribe it, so only a live connection hears of it. */
+  private unsubscribeUpstream(topic: string): void {
+    if (this.connected) this.loop?.send({ op: 'unsub', topic });
+  }
+
+  private start(): Failover {
+    if (this.loop) return this.loop;
+    const loop = new Failover({ ...this.settings, loadBalance: this.loadBalance }, this.world, {
+      event: (name, detail) => this.onEvent(loop, name, detail),
+      frame: (frame) => this.onFrame(loop, frame),
+      protocolError: (what, reason) => this.emit('error', { what, reason }),
+    });
+    this.loop = loop;
+    loop.start();
+    return loop;
+  }
+
+  private stopLoop(): void {
+    const loop = this.loop;
+    this.loop = undefined;
+    this.connected = false;
+    loop?.close();
+    this.publishState();
+  }
+
+  private onEvent<K extends keyof FailoverEvents>(loop: Failover, name: K, detail: FailoverEvents[K]): void {
+    if (loop !== this.loop) return;
+    if (name === 'state') return this.publishState();
+    if (name === 'connected') {
+      this.connected = true;
+      this.emit(name, detail as BrokerEvents[K]);
+      // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
+      for (const { topic, from } of this.topics.resubscriptions()) loop.send(from === undefined ? { op: 'sub', topic } : { op: 'sub', topic, from });
+      for (const send of this.pending.values()) loop.send(send.frame);
+      return;
+    }
+    if (name === 'disconnected') this.connected = false;
+    if (name === 'connectFailed' || name === 'disconnected') void this.refreshExpiries();
+    this.emit(name, detail as BrokerEvents[K]);
+  }
+
+  private onFrame(loop: Failover, frame: ServerFrame): void {
+    switch (frame.op) {
+      case 'msg':
+        return this.topics.message(frame.topic, frame.seq, frame.data);
+      case 'subscribed':
+        return this.topics.subscribed(frame.topic, frame.seq, frame.recovered);
+      case 'ack':
+      case 'nack': {
+        const send = this.pending.get(frame.id);
+        if (!send) return;
+        this.pending.delete(frame.id);
+        if (frame.op === 'ack') send.resolve();
+        else send.reject(new Error(`send: the server refused "${send.frame.topic}": ${frame.error}`));
+        return this.activity();
+      }
+      case 'drain':
+        return loop.drop('drain', true);
+      case 'error':
+        return this.emit('error', { what: frame.code, reason: frame.message });
+    }
+  }
+
+  /** Closes the upstream connection after idleTimeout with no topic and no pending send. */
+  private activity(): void {
+    const { clock } = this.world;
+    clock.clearTimeout(this.idleTimer);
+    if (this.topics.size > 0 || this.pending.size > 0 || !this.loop) return;
+    this.idleTimer = clock.setTimeout(() => this.stopLoop(), this.settings.idleTimeout);
+  }
+
+  private async refreshExpiries(): Promise<void> {
+    const now = this.world.clock.now();
+    const all = await this.world.expiries.all();
+    this.expiries = this.settings.hosts
+      .map(({ host, index, url }) => ({ host, index, until: all.get(url) ?? 0 }))
+      .filter(({ until }) => until > now);
+    this.publishState();
+  }
+
+  private publishState(): void {
+    this.emit('state', this.state());
+  }
+}
+
+/** Topics as PROTOCOL.md allows them: a non-empty string of at most 256 UTF-16 units. */
+export function checkTopic(topic: unknown, call: string): asserts topic is string {
+  if (typeof topic !== 'string' || topic.length === 0 || topic.length > TOPIC_LIMIT) {
+    const got = typeof topic === 'string' ? `a string of ${topic.length} characters` : topic === null ? 'null' : typeof topic;
+    throw new TypeError(`${call}: topic must be a non-empty string of at most ${TOPIC_LIMIT} characters, got ${got}`);
+  }
+}

@@ -1,0 +1,109 @@
+// The topic table: which tabs hold each topic, the last seq delivered, dedupe, gaps, and batched delivery per tab.
+
+/** One message as a tab receives it: topic, seq, data. */
+export type Delivery = [topic: string, seq: number, data: unknown];
+
+export interface Gap { topic: string; from: number; to: number }
+
+/** A tab, as the table sees it. */
+export interface Subscriber {
+  /** Every message for this tab from one turn of the event loop, in order. */
+  deliver(batch: Delivery[]): void;
+  gap(gap: Gap): void;
+}
+
+interface Topic {
+  subscribers: Set<Subscriber>;
+  /** The last seq delivered; 0 before the first `subscribed` or `msg`. */
+  seq: number;
+  /** Messages delivered, for rates in the inspector. */
+  messages: number;
+}
+
+export interface TopicInfo { topic: string; subscribers: number; seq: number; messages: number }
+
+export class TopicTable {
+  private readonly topics = new Map<string, Topic>();
+  private readonly batches = new Map<Subscriber, Delivery[]>();
+
+  /** `schedule` runs the flush once the current turn's messages are in (queueMicrotask in a worker). */
+  constructor(private readonly schedule: (flush: () => void) => void) {}
+
+  /** Adds a tab to a topic; `first` says the topic is new and must be subscribed upstream. */
+  add(topic: string, subscriber: Subscriber): { first: boolean; seq: number } {
+    let entry = this.topics.get(topic);
+    const first = entry === undefined;
+    if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: 0, messages: 0 }));
+    entry.subscribers.add(subscriber);
+    return { first, seq: entry.seq };
+  }
+
+  /** Removes a tab from a topic; true when it was the last one, so the topic must be unsubscribed upstream. */
+  remove(topic: string, subscriber: Subscriber): boolean {
+    const entry = this.topics.get(topic);
+    if (!entry?.subscribers.delete(subscriber)) return false;
+    if (entry.subscribers.size > 0) return false;
+    this.topics.delete(topic);
+    return true;
+  }
+
+  /** Removes a tab from every topic; returns the topics left with no subscriber. */
+  removeAll(subscriber: Subscriber): string[] {
+    this.batches.delete(subscriber);
+    return [...this.topics.keys()].filter((topic) => this.remove(topic, subscriber));
+  }
+
+  /** What to send upstream after a (re)connect: every live topic, from the last seq delivered. */
+  resubscriptions(): { topic: string; from?: number }[] {
+    return [...this.topics].map(([topic, { seq }]) => (seq > 0 ? { topic, from: seq } : { topic }));
+  }
+
+  /** A `msg` from the server: dropped if already delivered, a gap reported if seqs were skipped. */
+  message(topic: string, seq: number, data: unknown): void {
+    const entry = this.topics.get(topic);
+    if (!entry || seq <= entry.seq) return;
+    if (entry.seq > 0 && seq > entry.seq + 1) this.gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
+    entry.seq = seq;
+    entry.messages++;
+    for (const subscriber of entry.subscribers) {
+      let batch = this.batches.get(subscriber);
+      if (!batch) {
+        this.batches.set(subscriber, (batch = []));
+        if (this.batches.size === 1) this.schedule(this.flush);
+      }
+      batch.push([topic, seq, data]);
+    }
+  }
+
+  /** A `subscribed` answer: the newest seq, and whether the replay since `from` was whole. */
+  subscribed(topic: string, seq: number, recovered: boolean): void {
+    const entry = this.topics.get(topic);
+    if (!entry || seq <= entry.seq) return;
+    if (entry.seq > 0 && !recovered) this.gap(entry, { topic, from: entry.seq + 1, to: seq });
+    entry.seq = seq;
+  }
+
+  has(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  get size(): number {
+    return this.topics.size;
+  }
+
+  info(): TopicInfo[] {
+    return [...this.topics].map(([topic, e]) => ({ topic, subscribers: e.subscribers.size, seq: e.seq, messages: e.messages }));
+  }
+
+  private gap(entry: Topic, gap: Gap): void {
+    // Messages already batched go first, so a tab sees the gap where it happened.
+    this.flush();
+    for (const subscriber of entry.subscribers) subscriber.gap(gap);
+  }
+
+  private readonly flush = (): void => {
+    const batches = [...this.batches];
+    this.batches.clear();
+    for (const [subscriber, batch] of batches) subscriber.deliver(batch);
+  };
+}

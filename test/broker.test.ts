@@ -1,0 +1,178 @@
+// The broker on a fake world: refcounted topics, resubscribe from the last seq, dedupe, gaps, the send queue, idle close.
+
+import { expect } from '@esm-bundle/chai';
+import { Broker, type BrokerEvents } from '../src/broker.ts';
+import { parseConfig, type SwitchboardConfig } from '../src/config.ts';
+import { memoryExpiryStore } from '../src/expiry.ts';
+import type { Delivery, Gap, Subscriber } from '../src/topics.ts';
+import { FakeClock, settle } from './support/fake-clock.ts';
+import { FakeTransport } from './support/fake-transport.ts';
+
+/** A tab that records what it receives. */
+function tab(): Subscriber & { batches: Delivery[][]; gaps: Gap[]; seqs(topic: string): number[] } {
+  const batches: Delivery[][] = [];
+  const gaps: Gap[] = [];
+  return {
+    batches,
+    gaps,
+    deliver: (batch) => batches.push(batch),
+    gap: (gap) => gaps.push(gap),
+    seqs: (topic) => batches.flat().filter(([t]) => t === topic).map(([, seq]) => seq),
+  };
+}
+
+function setup(config: Partial<SwitchboardConfig> = {}) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport(() => 'accept');
+  const events: [keyof BrokerEvents, unknown][] = [];
+  const broker = new Broker(
+    parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], reconnectDelay: 0, ...config }),
+    { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+    (name, detail) => name !== 'state' && events.push([name, detail]),
+  );
+  /** Frames the broker sent on the live connection. */
+  const sent = () => transport.live?.sent ?? [];
+  return { clock, transport, broker, events, sent };
+}
+
+describe('broker', () => {
+  it('opens the connection on the first subscribe, sends one sub per topic and one unsub when the last tab leaves', async () => {
+    const { broker, clock, sent, transport } = setup();
+    const [one, two] = [tab(), tab()];
+    expect(transport.requests).to.have.length(0);
+    broker.subscribe(one, 'ticks/EURUSD');
+    broker.subscribe(two, 'ticks/EURUSD');
+    await clock.advance(0);
+    expect(sent()).to.deep.equal([{ op: 'sub', topic: 'ticks/EURUSD' }]);
+    broker.unsubscribe(one, 'ticks/EURUSD');
+    expect(sent()).to.have.length(1);
+    broker.release(two);
+    expect(sent().at(-1)).to.deep.equal({ op: 'unsub', topic: 'ticks/EURUSD' });
+    broker.close();
+  });
+
+  it('delivers each message to every tab of its topic, one batch per tab per turn, and drops repeats', async () => {
+    const { broker, clock, transport } = setup();
+    const [one, two] = [tab(), tab()];
+    broker.subscribe(one, 'news');
+    broker.subscribe(two, 'news');
+    await clock.advance(0);
+    const live = transport.live!;
+    live.push({ op: 'subscribed', topic: 'news', seq: 0, recovered: true });
+    for (const seq of [1, 2, 2, 1, 3]) live.push({ op: 'msg', topic: 'news', seq, data: { seq } });
+    await clock.advance(0);
+    expect(one.batches).to.deep.equal([[['news', 1, { seq: 1 }], ['news', 2, { seq: 2 }], ['news', 3, { seq: 3 }]]]);
+    expect(two.batches).to.deep.equal(one.batches);
+    broker.close();
+  });
+
+  it('after a failover, resubscribes every live topic from the last seq delivered and reports a gap the server could not replay', async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    broker.subscribe(subscriber, 'a');
+    broker.subscribe(subscriber, 'b');
+    await clock.advance(0);
+    const first = transport.live!;
+    first.push({ op: 'subscribed', topic: 'a', seq: 10, recovered: true });
+    first.push({ op: 'subscribed', topic: 'b', seq: 0, recovered: true });
+    first.push({ op: 'msg', topic: 'a', seq: 11, data: 'x' });
+    first.push({ op: 'msg', topic: 'b', seq: 1, data: 'y' });
+    first.drop('reset');
+    await clock.advance(0);
+    const second = transport.live!;
+    expect(second).to.not.equal(first);
+    expect(second.sent).to.deep.equal([{ op: 'sub', topic: 'a', from: 11 }, { op: 'sub', topic: 'b', from: 1 }]);
+    // b's history was trimmed: 2..4 are lost, 5 comes.
+    second.push({ op: 'msg', topic: 'a', seq: 11, data: 'x' });
+    second.push({ op: 'msg', topic: 'a', seq: 12, data: 'z' });
+    second.push({ op: 'subscribed', topic: 'a', seq: 12, recovered: true });
+    second.push({ op: 'msg', topic: 'b', seq: 5, data: 'w' });
+    second.push({ op: 'subscribed', topic: 'b', seq: 5, recovered: false });
+    await clock.advance(0);
+    expect(subscriber.seqs('a')).to.deep.equal([11, 12]);
+    expect(subscriber.seqs('b')).to.deep.equal([1, 5]);
+    expect(subscriber.gaps).to.deep.equal([{ topic: 'b', from: 2, to: 4 }]);
+    broker.close();
+  });
+
+  it('sends resolve on ack and reject on nack with the server\'s reason', async () => {
+    const { broker, clock, transport } = setup();
+    const ok = broker.send('orders', { qty: 1 }, 'id-1');
+    const refused = broker.send('orders', { qty: -1 }, 'id-2');
+    await clock.advance(0);
+    transport.live!.push({ op: 'ack', id: 'id-1' });
+    transport.live!.push({ op: 'nack', id: 'id-2', error: 'negative quantity' });
+    await ok;
+    const error = await refused.then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.equal('send: the server refused "orders": negative quantity');
+    broker.close();
+  });
+
+  it('queues sends while no host is connected, sends them in order with the same ids after reconnecting, and rejects when full', async () => {
+    const { broker, clock, transport } = setup({ sendQueueLimit: 2, reconnectDelay: 1000 });
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.drop('reset');
+    // Rounds start reconnectDelay apart: for that long no host is connected and the sends wait.
+    await settle();
+    expect(broker.state().status).to.equal('waiting');
+    const first = broker.send('t', 1, 'id-1');
+    const second = broker.send('t', 2, 'id-2');
+    const third = broker.send('t', 3, 'id-3').then(() => 'sent', (e: Error) => e.message);
+    expect(await third).to.equal('send: the queue is full (2 sends are waiting for a connection)');
+    await clock.advance(1000);
+    const pubs = transport.live!.sent.filter((f) => (f as { op: string }).op === 'pub');
+    expect(pubs).to.deep.equal([
+      { op: 'pub', topic: 't', data: 1, id: 'id-1' },
+      { op: 'pub', topic: 't', data: 2, id: 'id-2' },
+    ]);
+    transport.live!.push({ op: 'ack', id: 'id-1' });
+    transport.live!.push({ op: 'ack', id: 'id-2' });
+    await Promise.all([first, second]);
+    broker.close();
+  });
+
+  it('rejects bad topics and data that is not JSON, and keeps working', async () => {
+    const { broker, clock, sent } = setup();
+    const subscriber = tab();
+    expect(() => broker.subscribe(subscriber, '')).to.throw(TypeError, 'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters');
+    expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw('subscribe: topic must be a non-empty string of at most 256 characters, got number');
+    expect(() => broker.subscribe(subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
+    const error = await broker.send('t', { n: 1n }, 'id').then(() => undefined, (e: Error) => e.message);
+    expect(error).to.match(/^send: data for "t" cannot be sent as JSON \(.+\)$/);
+    broker.subscribe(subscriber, 'fine');
+    await clock.advance(0);
+    expect(sent()).to.deep.equal([{ op: 'sub', topic: 'fine' }]);
+    broker.close();
+  });
+
+  it('a drain moves to the next host at once and gives the drained host its failure expiry', async () => {
+    const { broker, clock, transport, events } = setup({ failureExpiry: 60_000 });
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.push({ op: 'drain' });
+    await clock.advance(0);
+    expect(events.map(([name, d]) => `${name} ${(d as { host?: string }).host ?? ''}`.trim())).to.deep.equal([
+      'connect http://a.test', 'connected http://a.test', 'disconnected http://a.test', 'connect http://b.test', 'connected http://b.test',
+    ]);
+    expect(broker.state().expiries.map((e) => e.host)).to.deep.equal(['http://a.test']);
+    broker.close();
+  });
+
+  it('closes the upstream connection after idleTimeout with no topic and no send, and reopens on the next subscribe', async () => {
+    const { broker, clock, transport } = setup({ idleTimeout: 30_000 });
+    const subscriber = tab();
+    broker.subscribe(subscriber, 't');
+    await clock.advance(0);
+    broker.unsubscribe(subscriber, 't');
+    await clock.advance(29_999);
+    expect(transport.live, 'still open within the grace period').to.not.equal(undefined);
+    await clock.advance(1);
+    expect(transport.live).to.equal(undefined);
+    expect(broker.state().status).to.equal('idle');
+    broker.subscribe(subscriber, 't');
+    await clock.advance(0);
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 't' }]);
+    broker.close();
+  });
+});
