@@ -10,9 +10,10 @@ if (!existsSync(executablePath)) {
   process.exit(1);
 }
 
-// The cluster plugin runs the TypeScript reference server inside this Node process.
+// The plugins are TypeScript: the cluster plugin runs the reference server inside this Node process.
 register();
 const { clusterPlugin } = await import('./test/support/cluster-plugin.ts');
+const { tabsPlugin } = await import('./test/support/tabs-plugin.ts');
 
 export default {
   files: ['test/**/*.test.ts', '!test/server/**'],
@@ -20,7 +21,7 @@ export default {
   concurrency: 2,
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), clusterPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), clusterPlugin(), tabsPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -1,0 +1,78 @@
+// A web-test-runner plugin that gives browser tests more tabs of their origin, through puppeteer and CDP.
+
+import type { TestRunnerPlugin } from '@web/test-runner-core';
+import type { Page } from 'puppeteer-core';
+
+interface Launcher { type: string; getPage(sessionId: string): Page }
+
+export type TabCommand =
+  | { command: 'tab-open'; payload: { url: string } }
+  | { command: 'tab-eval'; payload: { id: number; expression: string } }
+  | { command: 'tab-close' | 'tab-crash'; payload: { id: number } }
+  | { command: 'tab-navigate'; payload: { id: number; url: string } }
+  | { command: 'worker-kill'; payload: { name: string } };
+
+/** Every tab the tests opened, closed when the run ends. */
+const tabs = new Map<number, Page>();
+let nextId = 1;
+
+export function tabsPlugin(): TestRunnerPlugin {
+  return {
+    name: 'switchboard-tabs',
+    async executeCommand({ command, payload, session }) {
+      if (!command.startsWith('tab-') && command !== 'worker-kill') return undefined;
+      const launcher = session.browser as unknown as Launcher;
+      if (launcher.type !== 'puppeteer') throw new Error(`${command}: needs a puppeteer browser (Chromium), not ${launcher.type}`);
+      const testPage = launcher.getPage(session.id);
+      const { command: name, payload: args } = { command, payload } as TabCommand;
+      switch (name) {
+        case 'tab-open': {
+          const page = await testPage.browserContext().newPage();
+          page.on('pageerror', (error) => console.error(`[tab] ${error}`));
+          await page.goto(new URL(args.url, testPage.url()).href);
+          const id = nextId++;
+          tabs.set(id, page);
+          return id;
+        }
+        case 'tab-eval':
+          return tab(args.id).evaluate(args.expression);
+        case 'tab-navigate':
+          await tab(args.id).goto(new URL(args.url, testPage.url()).href);
+          return true;
+        case 'tab-close':
+          await tab(args.id).close();
+          tabs.delete(args.id);
+          return true;
+        case 'tab-crash': {
+          const page = tab(args.id);
+          const cdp = await page.createCDPSession();
+          // Page.crash never answers: the renderer is gone. Puppeteer reports the crash as an 'error'.
+          const crashed = new Promise((resolve) => page.once('error', resolve));
+          void cdp.send('Page.crash').catch(() => undefined);
+          await Promise.race([crashed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+          await page.close().catch(() => undefined);
+          tabs.delete(args.id);
+          return true;
+        }
+        case 'worker-kill': {
+          const cdp = await testPage.browser().target().createCDPSession();
+          const { targetInfos } = await cdp.send('Target.getTargets');
+          const workers = targetInfos.filter((t) => t.type === 'shared_worker' && t.url.includes(encodeURIComponent(args.name)));
+          for (const worker of workers) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+          await cdp.detach();
+          return workers.length;
+        }
+      }
+    },
+    async serverStop() {
+      await Promise.all([...tabs.values()].map((page) => page.close().catch(() => undefined)));
+      tabs.clear();
+    },
+  };
+}
+
+function tab(id: number): Page {
+  const page = tabs.get(id);
+  if (!page) throw new Error(`no tab ${id}: it was closed, or never opened`);
+  return page;
+}
