@@ -48,11 +48,14 @@ export class Broker {
     this.topics = new TopicTable(world.schedule);
   }
 
-  /** Adds a tab to a topic and returns the topic's current seq; the first tab subscribes upstream. */
-  subscribe(subscriber: Subscriber, topic: string): number {
+  /**
+   * Adds a tab to a topic and returns the topic's current seq; the first tab subscribes upstream.
+   * `from`: the last seq the tab saw, when it restores its topics into a new worker.
+   */
+  subscribe(subscriber: Subscriber, topic: string, from?: number): number {
     checkTopic(topic, 'subscribe');
-    const { first, seq } = this.topics.add(topic, subscriber);
-    if (first) this.upstream({ op: 'sub', topic });
+    const { first, seq } = this.topics.add(topic, subscriber, from);
+    if (first) this.upstream(this.topics.subscription(topic));
     this.activity();
     return seq;
   }
@@ -177,7 +180,7 @@ export class Broker {
       this.connected = true;
       this.emit(name, detail as BrokerEvents[K]);
       // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
-      for (const { topic, from } of this.topics.resubscriptions()) loop.send(from === undefined ? { op: 'sub', topic } : { op: 'sub', topic, from });
+      for (const topic of this.topics.names()) loop.send(this.topics.subscription(topic));
       for (const send of this.pending.values()) loop.send(send.frame);
       return;
     }

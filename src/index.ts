@@ -23,14 +23,19 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const url = new URL(options.worker ?? new URL('./switchboard-worker.js', import.meta.url), location.href);
   // Safari ignores options.name: a name in the URL keeps workers apart in every engine.
   url.searchParams.set('name', name);
-  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown> }>();
+  /** This tab's topics: their listeners, and the last seq seen, to resume from in a new worker. */
+  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown>; seq: number }>();
   const events = new Map<BoardEvent, Set<(detail: never) => void>>();
   let closed = false;
 
   const dispatch = ({ data }: MessageEvent<TabMessage>) => {
     if (Array.isArray(data)) {
       for (const [topic, seq, payload] of data) {
-        for (const listener of topics.get(topic)?.listeners ?? []) guard(() => listener(payload, { topic, seq }));
+        const entry = topics.get(topic);
+        // After a worker restart, another tab may have resumed the topic from an earlier seq.
+        if (!entry || seq <= entry.seq) continue;
+        entry.seq = seq;
+        for (const listener of entry.listeners) guard(() => listener(payload, { topic, seq }));
       }
     } else {
       for (const listener of events.get(data.event) ?? []) guard(() => listener(data.detail as never));
@@ -81,7 +86,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const restart = () => {
     link.then((old) => old.close(), () => undefined);
     link = open();
-    void link.then(({ tab }) => Promise.all([...topics.keys()].map((topic) => tab.subscribe(topic))));
+    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))));
   };
 
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
@@ -112,7 +117,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
       let entry = topics.get(topic);
       if (!entry) {
-        const fresh = { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)) };
+        const fresh = { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)), seq: 0 };
         topics.set(topic, (entry = fresh));
         fresh.held.catch(() => topics.get(topic) === fresh && topics.delete(topic));
       }

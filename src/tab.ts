@@ -35,8 +35,8 @@ export class Tab implements Subscriber {
     return this.tabs.attach(this, request);
   }
 
-  subscribe(topic: string): number {
-    return this.tabs.broker.subscribe(this, topic);
+  subscribe(topic: string, from?: number): number {
+    return this.tabs.broker.subscribe(this, topic, from);
   }
 
   unsubscribe(topic: string): void {

@@ -29,11 +29,14 @@ export class TopicTable {
   /** `schedule` runs the flush once the current turn's messages are in (queueMicrotask in a worker). */
   constructor(private readonly schedule: (flush: () => void) => void) {}
 
-  /** Adds a tab to a topic; `first` says the topic is new and must be subscribed upstream. */
-  add(topic: string, subscriber: Subscriber): { first: boolean; seq: number } {
+  /**
+   * Adds a tab to a topic; `first` says the topic is new and must be subscribed upstream.
+   * `from` is the last seq the tab saw (a tab restoring its topics into a new worker), so nothing after it is lost.
+   */
+  add(topic: string, subscriber: Subscriber, from = 0): { first: boolean; seq: number } {
     let entry = this.topics.get(topic);
     const first = entry === undefined;
-    if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: 0, messages: 0 }));
+    if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: from, messages: 0 }));
     entry.subscribers.add(subscriber);
     return { first, seq: entry.seq };
   }
@@ -53,9 +56,15 @@ export class TopicTable {
     return [...this.topics.keys()].filter((topic) => this.remove(topic, subscriber));
   }
 
-  /** What to send upstream after a (re)connect: every live topic, from the last seq delivered. */
-  resubscriptions(): { topic: string; from?: number }[] {
-    return [...this.topics].map(([topic, { seq }]) => (seq > 0 ? { topic, from: seq } : { topic }));
+  /** The `sub` frame for a topic: from the last seq delivered, if any. */
+  subscription(topic: string): { op: 'sub'; topic: string; from?: number } {
+    const seq = this.topics.get(topic)?.seq ?? 0;
+    return seq > 0 ? { op: 'sub', topic, from: seq } : { op: 'sub', topic };
+  }
+
+  /** Every live topic, to resubscribe after a (re)connect. */
+  names(): string[] {
+    return [...this.topics.keys()];
   }
 
   /** A `msg` from the server: dropped if already delivered, a gap reported if seqs were skipped. */

@@ -1,0 +1,143 @@
+// End to end: several real tabs on one SharedWorker against real reference servers: one connection, failover, worker death.
+
+import { expect } from '@esm-bundle/chai';
+import type { ConnectOptions, SwitchboardConfig } from '../src/index.ts';
+import { startCluster, type Cluster } from './support/cluster.ts';
+import { killWorker, openTab, until, type TestTab } from './support/tabs.ts';
+
+function options(config: SwitchboardConfig): ConnectOptions {
+  const id = crypto.randomUUID();
+  return { config, worker: '/worker/shared-worker.ts', name: `sharing-${id}`, store: `sharing-${id}` };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('sharing one connection between tabs', () => {
+  let cluster: Cluster;
+  let tabs: TestTab[] = [];
+  afterEach(async () => {
+    await Promise.all(tabs.map((tab) => tab.close().catch(() => undefined)));
+    tabs = [];
+    await cluster?.stop();
+  });
+
+  /** Opens `n` tabs that connect with `opts` and subscribe to `topic`. */
+  async function tabsOn(n: number, opts: ConnectOptions, topic: string): Promise<TestTab[]> {
+    for (let i = 0; i < n; i++) {
+      const tab = await openTab();
+      tabs.push(tab);
+      await tab.eval(`tab.connect(${JSON.stringify(opts)})`);
+      await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
+    }
+    return tabs;
+  }
+
+  const seqsOf = (tab: TestTab, topic: string) => tab.eval<number[]>(`tab.seqs(${JSON.stringify(topic)})`);
+
+  it('3 tabs on one topic: the server sees 1 connection and 1 sub, and every tab gets every message', async () => {
+    cluster = await startCluster({ hosts: 1 });
+    const three = await tabsOn(3, options({ hosts: cluster.hosts, types: ['ws'] }), 'ticks/EURUSD');
+    const counts = await cluster.counts(0);
+    expect(counts.connections).to.deep.equal({ ws: 1, http: 0, poll: 0 });
+    expect(counts.subscribers).to.deep.equal({ 'ticks/EURUSD': 1 });
+    for (let i = 0; i < 20; i++) await cluster.publish('ticks/EURUSD', { price: i });
+    for (const tab of three) {
+      await until('every message in every tab', async () => (await seqsOf(tab, 'ticks/EURUSD')).length === 20);
+      expect(await seqsOf(tab, 'ticks/EURUSD')).to.deep.equal(range(1, 20));
+    }
+  });
+
+  it('the connected host is killed mid-stream: every tab gets every seq once, in order, and the events follow the failover rules', async () => {
+    cluster = await startCluster({ hosts: 2 });
+    const topic = 'ticks/GBPUSD';
+    const two = await tabsOn(2, options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100 }), topic);
+    const sent: number[] = [];
+    // Publish through host 1, which survives, while host 0 (the connected one) dies halfway.
+    for (let i = 1; i <= 200; i++) {
+      sent.push(await cluster.publish(topic, { i }, 1));
+      if (i === 100) await cluster.kill(0);
+    }
+    for (const tab of two) {
+      await until('all 200 messages after the failover', async () => (await seqsOf(tab, topic)).length >= 200, 15_000);
+      expect(await seqsOf(tab, topic)).to.deep.equal(sent);
+      const events = (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) => `${name} ${d.host ?? ''}`.trim());
+      expect(events.slice(events.indexOf(`disconnected ${cluster.hosts[0]}`))).to.deep.equal([
+        `disconnected ${cluster.hosts[0]}`,
+        `connect ${cluster.hosts[1]}`,
+        `connected ${cluster.hosts[1]}`,
+      ]);
+    }
+  });
+
+  it('closing, crashing or navigating away the last tab of a topic unsubscribes it upstream within 1 s', async () => {
+    cluster = await startCluster({ hosts: 1 });
+    const opts = options({ hosts: cluster.hosts, types: ['ws'] });
+    const [stays, closes, crashes, navigates] = await tabsOn(4, opts, 'shared');
+    await closes!.eval(`tab.subscribe('closes')`);
+    await crashes!.eval(`tab.subscribe('crashes')`);
+    await navigates!.eval(`tab.subscribe('navigates')`);
+    const subscribers = async () => (await cluster.counts(0)).subscribers;
+    expect(await subscribers()).to.deep.equal({ shared: 1, closes: 1, crashes: 1, navigates: 1 });
+    await closes!.close();
+    tabs = tabs.filter((t) => t !== closes);
+    await until('"closes" to be unsubscribed', async () => !('closes' in (await subscribers())), 3000);
+    await crashes!.crash();
+    tabs = tabs.filter((t) => t !== crashes);
+    await until('"crashes" to be unsubscribed', async () => !('crashes' in (await subscribers())), 3000);
+    await navigates!.navigate('/test/fixtures/tab.html?elsewhere');
+    await until('"navigates" to be unsubscribed', async () => !('navigates' in (await subscribers())), 3000);
+    expect(await subscribers()).to.deep.equal({ shared: 1 });
+    expect(await stays!.eval('tab.state().then((s) => s.tabs)'), 'only the tab that stayed').to.equal(1);
+  });
+
+  it('a killed SharedWorker is replaced: tabs restore their topics and callbacks, messages go on with no duplicates', async () => {
+    cluster = await startCluster({ hosts: 1 });
+    const opts = options({ hosts: cluster.hosts, types: ['ws'] });
+    const two = await tabsOn(2, opts, 'survives');
+    for (let i = 0; i < 10; i++) await cluster.publish('survives', i);
+    await until('the first 10', async () => (await seqsOf(two[1]!, 'survives')).length === 10);
+    expect(await killWorker(opts.name!)).to.equal(1);
+    await until('a new worker with both tabs', async () => (await two[0]!.eval<number>('tab.state().then((s) => s.tabs)')) === 2, 10_000);
+    for (let i = 10; i < 20; i++) await cluster.publish('survives', i);
+    for (const tab of two) {
+      await until('all 20 after the restart', async () => (await seqsOf(tab, 'survives')).length >= 20, 10_000);
+      const seqs = await seqsOf(tab, 'survives');
+      expect(seqs.slice(0, 10)).to.deep.equal(range(1, 10));
+      expect(new Set(seqs).size, 'no duplicates').to.equal(seqs.length);
+      expect(seqs.slice(-10)).to.deep.equal(range(11, 20));
+    }
+  });
+
+  it('a send during an outage is published once after reconnecting; a full queue says so', async () => {
+    cluster = await startCluster({ hosts: 1 });
+    const opts = options({ hosts: cluster.hosts, types: ['ws'], sendQueueLimit: 1, reconnectDelay: 100, failureExpiry: 0 });
+    const [sender] = await tabsOn(1, opts, 'orders');
+    await cluster.kill(0);
+    await until('the outage to show', async () => (await sender!.eval<{ status: string }>('tab.state()')).status !== 'connected');
+    const queued = sender!.eval<string>(`tab.send('orders', { qty: 1 })`);
+    await until('the send to be queued', async () => (await sender!.eval<{ pendingSends: number }>('tab.state()')).pendingSends === 1);
+    expect(await sender!.eval(`tab.send('orders', { qty: 2 })`)).to.equal('send: the queue is full (1 sends are waiting for a connection)');
+    await cluster.restart(0);
+    expect(await queued).to.equal('ok');
+    await until('the order to reach the subscriber', async () => (await seqsOf(sender!, 'orders')).length === 1, 10_000);
+    expect(await seqsOf(sender!, 'orders')).to.deep.equal([1]);
+  });
+
+  it('a new worker (a reload) skips a host that failed within failureExpiry, read from IndexedDB', async () => {
+    cluster = await startCluster({ hosts: 2 });
+    await cluster.kill(0);
+    const opts = options({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 60_000 });
+    const [first] = await tabsOn(1, opts, 'x');
+    const eventsOf = async (tab: TestTab) => (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) => `${name} ${d.host ?? ''}`.trim());
+    await until('connected to host 1', async () => (await eventsOf(first!)).includes(`connected ${cluster.hosts[1]}`));
+    expect(await eventsOf(first!)).to.deep.equal([`connect ${cluster.hosts[0]}`, `connectFailed ${cluster.hosts[0]}`, `connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
+    await first!.close();
+    tabs = [];
+    await killWorker(opts.name!);
+    await cluster.restart(0);
+
+    const [reloaded] = await tabsOn(1, opts, 'x');
+    await until('connected again', async () => (await eventsOf(reloaded!)).includes(`connected ${cluster.hosts[1]}`));
+    expect(await eventsOf(reloaded!), 'host 0 is up again but still within its failure expiry').to.deep.equal([`connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
+  });
+});
