@@ -1,7 +1,9 @@
 // connect() and the Board in real tabs on a real SharedWorker: sharing, config and version checks, bad calls, tab liveness.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, ConfigError, type Board, type ConnectOptions } from '../src/index.ts';
+import { connect, ConfigError, VERSION, type Board, type ConnectOptions } from '../src/index.ts';
+import { Tab } from '../src/tab.ts';
+import { Tabs } from '../src/tabs.ts';
 import { openTab, until } from './support/tabs.ts';
 
 const WORKER = '/worker/shared-worker.ts';
@@ -100,5 +102,29 @@ describe('board', () => {
     board.close();
     expect((await rejection(board.state())).message).to.equal('Switchboard: this board is closed');
     expect((await rejection(board.subscribe('t', () => {}))).message).to.equal('Switchboard: this board is closed');
+  });
+
+  it('runs on a dedicated worker where the browser has no SharedWorker, and says so', async () => {
+    const shared = Object.getOwnPropertyDescriptor(globalThis, 'SharedWorker')!;
+    Object.defineProperty(globalThis, 'SharedWorker', { value: undefined, configurable: true });
+    try {
+      const board = await open(options());
+      expect(await board.state()).to.include({ mode: 'dedicated', tabs: 1 });
+    } finally {
+      Object.defineProperty(globalThis, 'SharedWorker', shared);
+    }
+  });
+
+  it('a page of another version is told so at the handshake', async () => {
+    const tabs = new Tabs({ mode: 'shared', locks: navigator.locks, world: () => expect.fail('no world for a refused tab') });
+    const channel = new MessageChannel();
+    const request = { version: '0.0.1', config: {}, reconfigure: false, store: 's', tabLock: 'l', port: channel.port2 };
+    const error = await rejection(new Tab(tabs).attach(request));
+    expect(error.message).to.equal(`Switchboard versions differ: the page is 0.0.1, the worker is ${VERSION}; give this build its own worker name`);
+  });
+
+  it('checks the package version at the handshake', async () => {
+    const pkg = (await (await fetch('/package.json')).json()) as { version: string };
+    expect(VERSION).to.equal(pkg.version);
   });
 });
