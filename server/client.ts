@@ -103,6 +103,11 @@ export class Client {
     this.#write(encode(frame));
   }
 
+  /** Sends text as one frame, unchecked. */
+  sendText(text: string): void {
+    this.#write(text);
+  }
+
   /** Ends the connection on purpose, telling the client why in an `error` frame. */
   close(code: string, message: string): void {
     if (this.#ended) return;

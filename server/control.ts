@@ -11,7 +11,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Handles `{prefix}/hosts` (GET: the hosts) and `{prefix}/hosts/I/ACTION` (POST kill, blackhole,
- * drain, restart, disconnect {reason}, publish {topic, data}, refuse [types]; GET counts).
+ * drain, end-sessions, restart, disconnect {reason}, publish {topic, data}, inject {text}, refuse [types]; GET counts).
  * Resolves false for any other path, so it can share a server.
  */
 export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
@@ -65,6 +65,9 @@ async function act(hosts: readonly Host[], index: number, action: string | undef
     case 'drain':
       host.drain();
       break;
+    case 'end-sessions':
+      host.endSessions();
+      break;
     case 'restart':
       await host.restart();
       break;
@@ -73,8 +76,13 @@ async function act(hosts: readonly Host[], index: number, action: string | undef
       break;
     case 'publish': {
       const { topic, data } = (body ?? {}) as { topic?: unknown; data?: unknown };
-      if (typeof topic !== 'string' || topic === '') throw new Error('publish: topic must be a non-empty string');
-      return { seq: (await host.publish(topic, data)).seq };
+      return { seq: (await host.publish(String(topic ?? ''), data)).seq };
+    }
+    case 'inject': {
+      const text = (body as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string') throw new Error('inject: text must be a string');
+      host.inject(text);
+      break;
     }
     case 'refuse':
       if (!Array.isArray(body) || !body.every((type) => type === 'ws' || type === 'http' || type === 'poll')) {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parse } from '../src/protocol.ts';
+import { parse, validateClientFrame } from '../src/protocol.ts';
 import type { TransportType } from '../src/transport.ts';
 import { MemoryBackplane, type Backplane, type Message } from './backplane.ts';
 import { Client, type ClientContext } from './client.ts';
@@ -159,6 +159,11 @@ export class Host {
     for (const client of [...this.#clients]) client.close('closing', reason);
   }
 
+  /** Ends every http and poll session, as their expiry would: their next request answers 404. */
+  endSessions(): void {
+    for (const session of [...this.#sessions.values()]) session.end();
+  }
+
   /** Stops for good: clients are told, then the port is closed. */
   async close(): Promise<void> {
     if (this.#state === 'up') this.disconnect('the host is shutting down');
@@ -166,7 +171,15 @@ export class Host {
     this.#stopListening();
   }
 
+  /** Sends `text` as it is to every client, to test how clients take frames that are not valid. */
+  inject(text: string): void {
+    for (const client of this.#clients) client.sendText(text);
+  }
+
+  /** Publishes on the backplane as a client's pub would, checked by the same rules. */
   async publish(topic: string, data: unknown): Promise<Message> {
+    const checked = validateClientFrame({ op: 'pub', topic, data, id: 'control' });
+    if (checked.error) throw new Error(`publish: ${checked.error.reason}`);
     const published = await this.backplane.publish(topic, data);
     if (!published.message) throw new Error('a publish without an id cannot be a duplicate');
     return published.message;

@@ -24,6 +24,7 @@ export class Session {
   #expiry: NodeJS.Timeout | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #ended = false;
+  #closing = false;
 
   constructor(times: SessionTimes, makeClient: (output: Session) => Client, onEnd: (session: Session) => void) {
     this.#times = times;
@@ -41,11 +42,12 @@ export class Session {
     }
   }
 
-  /** ClientOutput: the session ends once what is queued has gone down. */
+  /** ClientOutput: the session ends once what is queued (the reason, in an `error` frame) has gone down. */
   close(): void {
-    this.#stream?.end();
     if (this.#poll) this.#answerPoll();
-    this.end();
+    // Between two polls: the next poll takes the queue, then the session ends.
+    if (!this.#stream && this.#queue.length > 0) this.#closing = true;
+    else this.end();
   }
 
   /** GET /stream: an event stream of every frame from now on, replacing an older stream. */
@@ -76,6 +78,7 @@ export class Session {
     const timer = setTimeout(() => answering() && this.#answerPoll(), this.#times.pollWait);
     this.#poll = { response, timer };
     if (this.#queue.length > 0) this.#answerPoll();
+    if (this.#closing) return this.end();
     request.once('close', () => {
       if (this.#poll?.response !== response) return;
       clearTimeout(timer);
@@ -90,7 +93,12 @@ export class Session {
     this.#ended = true;
     clearTimeout(this.#expiry);
     clearInterval(this.#keepAlive);
-    if (this.#poll) clearTimeout(this.#poll.timer);
+    // A stream or poll still open is answered as a later request would be.
+    this.#stream?.end();
+    if (this.#poll) {
+      clearTimeout(this.#poll.timer);
+      this.#poll.response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown session');
+    }
     this.client.end();
     this.#onEnd(this);
   }

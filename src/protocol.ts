@@ -68,7 +68,7 @@ const number = (field: string): Check => (f) =>
   typeof f[field] === 'number' && Number.isFinite(f[field]) ? undefined : `${field} must be a number`;
 const string = (field: string): Check => (f) => (typeof f[field] === 'string' ? undefined : `${field} must be a string`);
 const boolean = (field: string): Check => (f) => (typeof f[field] === 'boolean' ? undefined : `${field} must be true or false`);
-const present = (field: string): Check => (f) => (field in f ? undefined : `${field} is missing`);
+const present = (field: string): Check => (f) => (f[field] === undefined ? `${field} is missing` : undefined);
 const optional = (field: string, check: Check): Check => (f) => (f[field] === undefined ? undefined : check(f));
 const id: Check = (f) =>
   typeof f.id === 'string' && f.id.length > 0 && f.id.length <= MAX_ID_LENGTH

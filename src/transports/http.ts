@@ -13,7 +13,9 @@ export const http: Transport = (request, listener) =>
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let partial = '';
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = await reader.read().catch((error: unknown) => {
+          throw new Error(`/stream failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
         if (done) throw new Error('the host ended the stream');
         // Any bytes, keep-alive comments included, show the host is alive.
         link.alive();

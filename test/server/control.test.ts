@@ -52,6 +52,14 @@ test('blackhole: TCP is accepted but nothing is answered, on new and existing co
   assert.equal(opened, false);
 });
 
+test('inject sends text as it is to every client', async () => {
+  const hosts = await startHosts(1);
+  const post = await control(hosts);
+  const client = await wsClient(hosts[0]!);
+  await post('/hosts/0/inject', { text: '{"op":"drain","unchecked":true}' });
+  assert.deepEqual(await client.next('drain'), { op: 'drain', unchecked: true });
+});
+
 test('drain sends drain to every client', async () => {
   const hosts = await startHosts(1);
   const post = await control(hosts);
@@ -122,6 +130,8 @@ test('a bad control request is answered 400 with what is wrong', async () => {
   const noHost = await post('/hosts/5/kill');
   assert.deepEqual([noHost.status, await noHost.text()], [400, 'no host 5: there are 1']);
   assert.equal(await (await post('/hosts/0/explode')).text(), 'unknown action explode');
+  assert.equal(await (await post('/hosts/0/publish', { topic: 't' })).text(), 'publish: data is missing');
+  assert.match(await (await post('/hosts/0/publish', { data: 1 })).text(), /^publish: topic must be a non-empty string/);
   assert.equal(await (await post('/hosts/0/refuse', ['smoke'])).text(), 'refuse: the body must be an array of "ws", "http" and "poll"');
   assert.equal(hosts[0]!.state, 'up');
 });

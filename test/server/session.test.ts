@@ -68,3 +68,13 @@ test('a session that never streams or polls expires too', async () => {
   await new Promise((resolve) => setTimeout(resolve, 250));
   assert.equal((await send(host!, session, [{ op: 'hello', v: 1 }])).status, 404);
 });
+
+test('a session ended on purpose between two polls gives its reason to the next poll, then answers 404', async () => {
+  const [host] = await startHosts(1);
+  const session = await createSession(host!);
+  await send(host!, session, [{ op: 'hello', v: 1 }]);
+  await pollUntil(host!, session, 'welcome');
+  host!.disconnect('maintenance');
+  assert.deepEqual(await poll(host!, session), [{ op: 'error', code: 'closing', message: 'maintenance' }]);
+  assert.equal((await fetch(`${host!.url}/poll?session=${session}`)).status, 404);
+});

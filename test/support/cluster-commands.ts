@@ -1,0 +1,48 @@
+// The commands browser tests send to the cluster plugin, and their payloads: shared by cluster.ts and cluster-plugin.ts.
+
+export type HostType = 'ws' | 'http' | 'poll';
+
+export interface ClusterOptions {
+  /** How many hosts; default 1. They share one in-process backplane. */
+  hosts?: number;
+  /** The ping interval hosts give in `welcome`, in ms; default 15000. */
+  heartbeat?: number;
+  /** Messages kept per topic; default 1000. */
+  historyLimit?: number;
+  /** ms a session lives with no stream or poll; default 30000. */
+  sessionExpiry?: number;
+  /** ms a poll is held before it answers []; default 25000. */
+  pollWait?: number;
+  /** Largest frame a host accepts, in bytes; default 1 MiB. */
+  maxFrameBytes?: number;
+}
+
+export interface ClusterInfo {
+  id: number;
+  /** Base URLs, host i at index i. */
+  hosts: string[];
+  /** The names hosts give in `welcome`: h0, h1, ... */
+  names: string[];
+}
+
+export type HostState = 'up' | 'blackholed' | 'down';
+
+export interface HostCounts {
+  connections: Record<HostType, number>;
+  subscribers: Record<string, number>;
+}
+
+/** What to do to one host. */
+export type HostAction = { host: number } & (
+  | { action: 'kill' | 'blackhole' | 'drain' | 'restart' | 'endSessions' | 'counts' | 'state' }
+  | { action: 'disconnect'; reason: string }
+  | { action: 'publish'; topic: string; data: unknown }
+  | { action: 'inject'; text: string }
+  | { action: 'refuse'; types: HostType[] }
+);
+
+export type ControlRequest = HostAction & { id: number };
+
+export const START = 'cluster-start';
+export const CONTROL = 'cluster-control';
+export const STOP = 'cluster-stop';

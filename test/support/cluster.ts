@@ -1,0 +1,70 @@
+// Browser tests' handle on a cluster of reference-server hosts that the web-test-runner cluster plugin runs.
+
+import { executeServerCommand } from '@web/test-runner-commands';
+import {
+  CONTROL,
+  START,
+  STOP,
+  type ClusterInfo,
+  type ClusterOptions,
+  type ControlRequest,
+  type HostAction,
+  type HostCounts,
+  type HostState,
+  type HostType,
+} from './cluster-commands.ts';
+
+export type { ClusterOptions, HostCounts, HostState, HostType };
+
+/** Hosts on 127.0.0.1 sharing a backplane. Start one per test and stop it after, so tests cannot disturb each other. */
+export interface Cluster {
+  /** Base URLs (http://127.0.0.1:PORT), host i at index i. */
+  readonly hosts: string[];
+  /** The names hosts give in `welcome` (h0, h1, ...). */
+  readonly names: string[];
+  /** Like a crash: every connection reset, and nothing listens on the port. */
+  kill(host: number): Promise<void>;
+  /** Like a dead network: TCP still accepted, nothing answered on new or existing connections. */
+  blackhole(host: number): Promise<void>;
+  /** Sends `drain` to every client of the host. */
+  drain(host: number): Promise<void>;
+  /** Killed, then listening on the same port again, with no sessions. */
+  restart(host: number): Promise<void>;
+  /** Ends every http and poll session as its expiry would: the next request on one answers 404. */
+  endSessions(host: number): Promise<void>;
+  /** Ends every connection on purpose, telling clients `reason` in an `error` frame (and the WebSocket close). */
+  disconnect(host: number, reason: string): Promise<void>;
+  /** Publishes through a host (default 0) as a client's pub would; resolves the message's seq. */
+  publish(topic: string, data: unknown, host?: number): Promise<number>;
+  /** Sends `text` as one frame to every client of the host, unchecked: for testing bad frames. */
+  inject(host: number, text: string): Promise<void>;
+  /** The types the host answers with 404 from now on (an empty list serves all). */
+  refuse(host: number, types: HostType[]): Promise<void>;
+  /** Open connections by type, and subscribers by topic. */
+  counts(host: number): Promise<HostCounts>;
+  state(host: number): Promise<HostState>;
+  /** Closes every host. */
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const info = await executeServerCommand<ClusterInfo, ClusterOptions>(START, options);
+  const control = <R>(action: HostAction): Promise<R> =>
+    executeServerCommand<R, ControlRequest>(CONTROL, { ...action, id: info.id });
+  return {
+    hosts: info.hosts,
+    names: info.names,
+    kill: (host) => control({ host, action: 'kill' }),
+    blackhole: (host) => control({ host, action: 'blackhole' }),
+    drain: (host) => control({ host, action: 'drain' }),
+    restart: (host) => control({ host, action: 'restart' }),
+    endSessions: (host) => control({ host, action: 'endSessions' }),
+    disconnect: (host, reason) => control({ host, action: 'disconnect', reason }),
+    publish: (topic, data, host = 0) => control({ host, action: 'publish', topic, data }),
+    inject: (host, text) => control({ host, action: 'inject', text }),
+    refuse: (host, types) => control({ host, action: 'refuse', types }),
+    counts: (host) => control({ host, action: 'counts' }),
+    state: (host) => control({ host, action: 'state' }),
+    stop: () => executeServerCommand(STOP, { id: info.id }),
+  };
+}
