@@ -37,7 +37,7 @@ export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
 export async function startControl(hosts: readonly Host[], port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const handle = controlHandler(hosts);
   const server = createServer((request, response) => {
-    void handle(request, response).then((handled) => handled || answer(response, 404, 'not found'));
+    handle(request, response).then((handled) => handled || answer(response, 404, 'not found'), () => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();

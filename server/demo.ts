@@ -38,7 +38,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ url: strin
   const control = controlHandler(hosts, '/control');
 
   const server = createServer((request, response) => {
-    void control(request, response).then(async (handled) => {
+    control(request, response).then(async (handled) => {
       if (handled) return;
       const path = new URL(request.url ?? '/', 'http://demo').pathname;
       const file = normalize(join(root, path === '/' ? 'demo/index.html' : path));
@@ -51,7 +51,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ url: strin
       } catch {
         answer(response, 404, 'not found');
       }
-    });
+    }, () => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 8000, '127.0.0.1', resolve));
   const address = server.address();

@@ -87,7 +87,10 @@ export class Host {
       unsubscribe: (client, topic) => fanout.remove(topic, client),
     };
     this.#stopListening = this.backplane.listen((message: Message) => fanout.deliver(message));
-    this.#server = createServer((request, response) => void this.#request(request, response));
+    this.#server = createServer((request, response) => {
+      // A client that goes away mid-request costs its own request, never the host.
+      this.#request(request, response).catch(() => response.destroy());
+    });
     this.#server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.#upgrade(request, socket, head));
     this.#server.on('connection', (socket: Socket) => {
       this.#connections.add(socket);

@@ -1,6 +1,7 @@
 // Server: every kind of bad frame is answered with an `error` naming it, and the host stays up.
 
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { createSession, pollUntil, send, startHosts, wsClient } from './support.ts';
 
@@ -108,4 +109,16 @@ test('/send: a body over the size limit answers 413 and an error frame on the se
   const error = (await pollUntil(host!, session, 'error')).at(-1);
   assert.deepEqual(error, { op: 'error', code: 'too-large', message: '2047 bytes: a frame may be at most 1000 bytes' });
   assert.equal((await send(host!, session, [{ op: 'ping', t: 3 }])).status, 204);
+});
+
+test('a client that drops mid-/send does not take the host down', async () => {
+  const [host] = await startHosts(1);
+  const session = await createSession(host!);
+  const socket = connect(host!.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`POST /send?session=${session} HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n[{"op":`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal((await send(host!, session, [{ op: 'hello', v: 1 }])).status, 204);
 });
