@@ -48,7 +48,7 @@ export class Host {
   readonly backplane: Backplane;
   readonly #options: Required<Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse'>>;
   readonly #server: Server;
-  readonly #sockets = new WebSocketServer({ noServer: true });
+  readonly #sockets: WebSocketServer;
   readonly #connections = new Set<Socket>();
   readonly #clients = new Set<Client>();
   readonly #sessions = new Map<string, Session>();
@@ -70,6 +70,8 @@ export class Host {
       sessionExpiry: options.sessionExpiry ?? 30_000,
       pollWait: options.pollWait ?? 25_000,
     };
+    // Frames a little over the limit are refused with an `error`; far over it, ws closes the socket (1009) unread.
+    this.#sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * this.#options.maxFrameBytes });
     this.#port = this.#options.port;
     this.#refused = new Set(options.refuse);
     this.backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });

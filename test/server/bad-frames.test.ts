@@ -122,3 +122,13 @@ test('a client that drops mid-/send does not take the host down', async () => {
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal((await send(host!, session, [{ op: 'hello', v: 1 }])).status, 204);
 });
+
+test('ws: a frame far over the limit closes that connection (1009), and the host stays up', async () => {
+  const [host] = await startHosts(1, { maxFrameBytes: 1000 });
+  const client = await wsClient(host!);
+  client.sendText('x'.repeat(5000));
+  assert.equal((await client.closed).code, 1009);
+  const other = await wsClient(host!);
+  other.send({ op: 'ping', t: 1 });
+  await other.next('pong');
+});
