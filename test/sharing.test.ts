@@ -29,6 +29,9 @@ describe('sharing one connection between tabs', () => {
       await tab.eval(`tab.connect(${JSON.stringify(opts)})`);
       await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
     }
+    // subscribe() resolves once the worker holds the topic; messages published before a host holds it are not for us.
+    const held = async (host: number) => (await cluster.counts(host).catch(() => undefined))?.subscribers[topic] === 1;
+    await until(`a host to hold ${topic}`, async () => (await Promise.all(cluster.hosts.map((_, i) => held(i)))).includes(true));
     return tabs;
   }
 
