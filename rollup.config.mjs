@@ -20,7 +20,7 @@ export default [
   {
     input: { index: 'server/index.ts', cli: 'server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
-    external: (id) => id.startsWith('node:') || id === 'ws',
+    external: (id) => id.startsWith('node:') || id === 'ws' || id === 'ioredis',
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },
   // The page `npm start` serves; it runs the failover loop in the page until the broker demo replaces it.

@@ -8,6 +8,9 @@ export type { Message, Replay };
 /** The result of a publish: the message, or `duplicate` when its id was already published. */
 export type Published = { message: Message; duplicate?: false } | { message?: undefined; duplicate: true };
 
+/** Whether a backplane that lives elsewhere can be reached; while it cannot, pubs are refused. */
+export type BackplaneStatus = { up: true } | { up: false; reason: string };
+
 /**
  * Every host of a cluster uses one backplane. It is asynchronous so that one living
  * elsewhere (Redis, NATS) can implement it; MemoryBackplane is the in-process one.
@@ -21,6 +24,8 @@ export interface Backplane {
   seq(topic: string): Promise<number>;
   /** Messages of a topic after `from` still held. */
   since(topic: string, from: number): Promise<Replay>;
+  /** Calls `listener` each time the backplane goes down or comes back; one in this process never does. */
+  status?(listener: (status: BackplaneStatus) => void): () => void;
 }
 
 export interface MemoryBackplaneOptions {

@@ -6,10 +6,12 @@ import type { TransportType } from '../src/transport.ts';
 import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
 import { startServer } from './index.ts';
+import { RedisBackplane } from './redis-backplane.ts';
 
 const USAGE = `usage: switchboard-server [--port 8001] [--host 127.0.0.1] [--name a] [--heartbeat ms]
          [--history 1000] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
          [--control PORT]                      control surface on 127.0.0.1:PORT (off by default)
+         [--redis redis://127.0.0.1:6379]      share seq, history and fan-out with every host on this Redis
        switchboard-server --demo [--port 8000] [--rate 2]`;
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
       'session-expiry': { type: 'string' },
       refuse: { type: 'string' },
       control: { type: 'string' },
+      redis: { type: 'string' },
       demo: { type: 'boolean' },
       rate: { type: 'string' },
       help: { type: 'boolean' },
@@ -50,12 +53,15 @@ async function main(): Promise<void> {
     console.log(`Open ${demo.url}`);
     return;
   }
+  const historyLimit = number('history', values.history);
+  const backplane = values.redis === undefined ? undefined : new RedisBackplane({ url: values.redis, historyLimit });
   const host = await startServer({
+    backplane,
     port: number('port', values.port) ?? 8001,
     hostname: values.host ?? '127.0.0.1',
     name: values.name,
     heartbeat: number('heartbeat', values.heartbeat),
-    historyLimit: number('history', values.history),
+    historyLimit,
     maxFrameBytes: number('max-frame', values['max-frame']),
     sessionExpiry: number('session-expiry', values['session-expiry']),
     refuse: types(values.refuse),

@@ -55,6 +55,7 @@ export class Host {
   readonly #fanout = new Fanout();
   readonly #context: ClientContext;
   readonly #stopListening: () => void;
+  readonly #stopWatching: () => void;
   readonly #name: string | undefined;
   #refused: Set<TransportType>;
   #state: HostState = 'down';
@@ -89,6 +90,11 @@ export class Host {
       unsubscribe: (client, topic) => fanout.remove(topic, client),
     };
     this.#stopListening = this.backplane.listen((message: Message) => fanout.deliver(message));
+    this.#stopWatching = this.backplane.status?.((status) => {
+      if (status.up) return;
+      const message = `the backplane is unavailable (${status.reason}): pubs are refused until it is back`;
+      for (const client of this.#clients) client.send({ op: 'error', code: 'backplane', message });
+    }) ?? (() => {});
     this.#server = createServer((request, response) => {
       // A client that goes away mid-request costs its own request, never the host.
       this.#request(request, response).catch(() => response.destroy());
@@ -174,6 +180,7 @@ export class Host {
     if (this.#state === 'up') this.disconnect('the host is shutting down');
     await this.kill();
     this.#stopListening();
+    this.#stopWatching();
   }
 
   /** Sends `text` as it is to every client, to test how clients take frames that are not valid. */

@@ -3,7 +3,16 @@
 import { Host, type ServerOptions } from './host.ts';
 
 export { Host, type Counts, type HostState, type ServerOptions } from './host.ts';
-export { MemoryBackplane, type Backplane, type MemoryBackplaneOptions, type Message, type Published, type Replay } from './backplane.ts';
+export {
+  MemoryBackplane,
+  type Backplane,
+  type BackplaneStatus,
+  type MemoryBackplaneOptions,
+  type Message,
+  type Published,
+  type Replay,
+} from './backplane.ts';
+export { RedisBackplane, type RedisBackplaneOptions } from './redis-backplane.ts';
 export { controlHandler, startControl } from './control.ts';
 export { startFeed, type FeedOptions } from './feed.ts';
 

@@ -51,7 +51,7 @@ export type WsClient = Inbox & {
 };
 
 /** A WebSocket client on {base}/ws; with `hello`, it has its welcome when this resolves. */
-export async function wsClient(host: Host, { hello = true } = {}): Promise<WsClient> {
+export async function wsClient(host: Pick<Host, 'url'>, { hello = true } = {}): Promise<WsClient> {
   const socket = new WebSocket(`${host.url.replace('http', 'ws')}/ws`);
   const inbox = new Inbox();
   socket.on('message', (data) => inbox.push(JSON.parse(String(data)) as ServerFrame));
