@@ -1,7 +1,8 @@
-// web-test-runner: every browser test in headless Debian Chromium, with reference servers on loopback.
+// web-test-runner: every browser test in headless Debian Chromium, and in Firefox ESR where it is installed, against reference servers on loopback.
 import { existsSync } from 'node:fs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import * as puppeteer from 'puppeteer-core';
 import { register } from 'tsx/esm/api';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -10,18 +11,46 @@ if (!existsSync(executablePath)) {
   process.exit(1);
 }
 
+const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const firefox = existsSync(firefoxPath);
+if (!firefox) console.warn(`No Firefox at ${firefoxPath}: browser tests run in Chromium only (apt-get install -y firefox-esr, or set FIREFOX_PATH).`);
+
 // The plugins are TypeScript: the cluster plugin runs the reference server inside this Node process.
 register();
 const { clusterPlugin } = await import('./test/support/cluster-plugin.ts');
 const { tabsPlugin } = await import('./test/support/tabs-plugin.ts');
 
+const browserTests = ['test/**/*.test.ts', '!test/server/**'];
+
 export default {
-  files: ['test/**/*.test.ts', '!test/server/**'],
+  files: browserTests,
   nodeResolve: true,
   concurrency: 2,
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), clusterPlugin(), tabsPlugin()],
+  // Firefox runs every test but those in test/chromium/, which need the DevTools protocol (CDP).
+  groups: firefox
+    ? [
+        {
+          name: 'firefox',
+          files: [...browserTests, '!test/chromium/**'],
+          browsers: [
+            chromeLauncher({
+              puppeteer,
+              launchOptions: {
+                browser: 'firefox',
+                executablePath: firefoxPath,
+                headless: true,
+                // Test pages run side by side, so one is in the background: don't throttle its timers,
+                // as puppeteer's --disable-background-timer-throttling does for Chromium.
+                extraPrefsFirefox: { 'dom.min_background_timeout_value': 4, 'dom.min_background_timeout_value_without_budget_throttling': 4, 'dom.timeout.enable_budget_timer_throttling': false },
+              },
+            }),
+          ],
+        },
+      ]
+    : [],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -2,8 +2,9 @@
 
 import { expect } from '@esm-bundle/chai';
 import { ConfigError, parseConfig } from '../src/config.ts';
-import { connect, type Board, type ConnectOptions, type SwitchboardConfig } from '../src/index.ts';
+import { connect, type Board, type SwitchboardConfig } from '../src/index.ts';
 import { startCluster, type Cluster } from './support/cluster.ts';
+import { testOptions } from './support/options.ts';
 import { seededRandom } from './support/random.ts';
 import { until } from './support/tabs.ts';
 
@@ -77,9 +78,7 @@ describe('bad input', () => {
 
     async function connected(config: Partial<SwitchboardConfig> = {}): Promise<{ board: Board; errors: { what: string; reason: string }[] }> {
       cluster = await startCluster({ hosts: 1 });
-      const id = crypto.randomUUID();
-      const options: ConnectOptions = { config: { hosts: cluster.hosts, types: ['ws'], ...config }, worker: '/worker/shared-worker.ts', name: `bad-${id}`, store: `bad-${id}` };
-      board = await connect(options);
+      board = await connect(testOptions({ hosts: cluster.hosts, types: ['ws'], ...config }));
       const errors: { what: string; reason: string }[] = [];
       board.on('error', (detail) => errors.push(detail));
       return { board, errors };

@@ -1,6 +1,8 @@
 // Browser side of the tabs plugin: open more tabs of this origin and drive them from a test.
 
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { ConnectOptions } from '../../src/index.ts';
+import type { Cluster } from './cluster.ts';
 
 export interface TestTab {
   /** Evaluates `expression` in the tab (e.g. "tab.subscribe('x')") and returns its value. */
@@ -35,3 +37,27 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Opens `n` tabs that connect with `options` and subscribe to `topic`; resolves once a host of `cluster` holds the topic. */
+export async function openTabsOn(cluster: Cluster, n: number, options: ConnectOptions, topic: string): Promise<TestTab[]> {
+  const tabs: TestTab[] = [];
+  for (let i = 0; i < n; i++) {
+    const tab = await openTab();
+    tabs.push(tab);
+    await tab.eval(`tab.connect(${JSON.stringify(options)})`);
+    await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
+  }
+  // subscribe() resolves once the worker holds the topic; what is published before a host holds it is not for us.
+  const held = async (host: number) => (await cluster.counts(host).catch(() => undefined))?.subscribers[topic] === 1;
+  await until(`a host to hold ${topic}`, async () => (await Promise.all(cluster.hosts.map((_, i) => held(i)))).includes(true));
+  return tabs;
+}
+
+/** The seqs a tab's subscriber to `topic` has received, in order. */
+export const seqsOf = (tab: TestTab, topic: string) => tab.eval<number[]>(`tab.seqs(${JSON.stringify(topic)})`);
+
+/** A tab's events as "name host" lines. */
+export const eventsOf = async (tab: TestTab) =>
+  (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) => `${name} ${d.host ?? ''}`.trim());
+
+export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
