@@ -10,7 +10,10 @@ export type TabCommand =
   | { command: 'tab-eval'; payload: { id: number; expression: string } }
   | { command: 'tab-close' | 'tab-crash'; payload: { id: number } }
   | { command: 'tab-navigate'; payload: { id: number; url: string } }
-  | { command: 'worker-kill'; payload: { name: string } };
+  | { command: 'worker-kill' | 'worker-probe'; payload: { name: string } };
+
+/** What a SharedWorker holds after a garbage collection: its JS heap and its live MessagePorts. */
+export interface WorkerProbe { heapBytes: number; ports: number }
 
 /** Every tab the tests opened, closed when the run ends. */
 const tabs = new Map<number, Page>();
@@ -20,7 +23,7 @@ export function tabsPlugin(): TestRunnerPlugin {
   return {
     name: 'switchboard-tabs',
     async executeCommand({ command, payload, session }) {
-      if (!command.startsWith('tab-') && command !== 'worker-kill') return undefined;
+      if (!command.startsWith('tab-') && !command.startsWith('worker-')) return undefined;
       const launcher = session.browser as unknown as Launcher;
       if (launcher.type !== 'puppeteer') throw new Error(`${command}: needs a puppeteer browser (Chromium), not ${launcher.type}`);
       const testPage = launcher.getPage(session.id);
@@ -61,6 +64,18 @@ export function tabsPlugin(): TestRunnerPlugin {
           for (const worker of workers) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
           await cdp.detach();
           return workers.length;
+        }
+        case 'worker-probe': {
+          const target = testPage.browser().targets().find((t) => t.type() === 'shared_worker' && t.url().includes(encodeURIComponent(args.name)));
+          const worker = await target?.worker();
+          if (!worker) throw new Error(`worker-probe: no shared worker named ${args.name}`);
+          const cdp = worker.client;
+          await cdp.send('HeapProfiler.collectGarbage');
+          const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+          const prototype = await cdp.send('Runtime.evaluate', { expression: 'MessagePort.prototype' });
+          const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.result.objectId! });
+          const ports = Number(/\((\d+)\)/.exec(objects.description ?? '')?.[1] ?? NaN);
+          return { heapBytes: usedSize, ports } satisfies WorkerProbe;
         }
       }
     },

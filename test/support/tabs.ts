@@ -3,6 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ConnectOptions } from '../../src/index.ts';
 import type { Cluster } from './cluster.ts';
+import type { WorkerProbe } from './tabs-plugin.ts';
 
 export interface TestTab {
   /** Evaluates `expression` in the tab (e.g. "tab.subscribe('x')") and returns its value. */
@@ -27,6 +28,11 @@ export async function openTab(): Promise<TestTab> {
 /** Kills the SharedWorker whose name is `name`, as a crash would (CDP Target.closeTarget); returns how many died. */
 export function killWorker(name: string): Promise<number> {
   return executeServerCommand<number, { name: string }>('worker-kill', { name });
+}
+
+/** The named SharedWorker's heap and live MessagePorts after a garbage collection (Chromium only: CDP). */
+export function probeWorker(name: string): Promise<WorkerProbe> {
+  return executeServerCommand<WorkerProbe, { name: string }>('worker-probe', { name });
 }
 
 /** Waits until `check` returns true, polling; fails after `ms` with `what`. */
