@@ -1,16 +1,10 @@
 // Prints the min+gzip size of the page entry and the worker against their budgets, fails past a budget,
 // and writes the licenses of the libraries bundled into them.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-
-const budgets = [
-  { file: 'dist/switchboard.min.js', what: 'page entry (with Comlink)', budget: 3 * 1024 },
-  { file: 'dist/switchboard-worker.min.js', what: 'worker (with Comlink, idb-keyval)', budget: 12 * 1024 },
-];
+import { bundleSizes } from './bundle-sizes.mjs';
 
 let over = false;
-for (const { file, what, budget } of budgets) {
-  const size = gzipSync(readFileSync(file), { level: 9 }).length;
+for (const { file, what, budget, size } of bundleSizes()) {
   const verdict = size <= budget ? 'within' : 'OVER';
   over ||= size > budget;
   console.log(`size: ${what}: ${size} B min+gzip (gzip -9 of ${file}), ${verdict} its budget of ${budget} B`);
