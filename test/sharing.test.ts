@@ -1,29 +1,18 @@
 // End to end: several real tabs on one SharedWorker against real reference servers: one connection, failover, worker death.
 
 import { expect } from '@esm-bundle/chai';
-import type { ConnectOptions } from '../src/index.ts';
-import { startCluster, type Cluster } from './support/cluster.ts';
+import type { Cluster } from './support/cluster.ts';
+import { clusterWithTabs } from './support/fixture.ts';
 import { testOptions as options } from './support/options.ts';
-import { eventsOf, openTabsOn, range, seqsOf, until, type TestTab } from './support/tabs.ts';
+import { eventsOf, range, seqsOf, until } from './support/tabs.ts';
 
 describe('sharing one connection between tabs', () => {
+  const fixture = clusterWithTabs();
   let cluster: Cluster;
-  let tabs: TestTab[] = [];
-  afterEach(async () => {
-    await Promise.all(tabs.map((tab) => tab.close().catch(() => undefined)));
-    tabs = [];
-    await cluster?.stop();
-  });
-
-  /** Opens tabs on the test's cluster, closed after the test. */
-  async function tabsOn(n: number, opts: ConnectOptions, topic: string): Promise<TestTab[]> {
-    const opened = await openTabsOn(cluster, n, opts, topic);
-    tabs.push(...opened);
-    return opened;
-  }
+  const tabsOn = fixture.tabsOn;
 
   it('3 tabs on one topic: the server sees 1 connection and 1 sub, and every tab gets every message', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const three = await tabsOn(3, options({ hosts: cluster.hosts, types: ['ws'] }), 'ticks/EURUSD');
     const counts = await cluster.counts(0);
     expect(counts.connections).to.deep.equal({ ws: 1, http: 0, poll: 0 });
@@ -36,7 +25,7 @@ describe('sharing one connection between tabs', () => {
   });
 
   it('the connected host is killed mid-stream: every tab gets every seq once, in order, and the events follow the failover rules', async () => {
-    cluster = await startCluster({ hosts: 2 });
+    cluster = await fixture.cluster({ hosts: 2 });
     const topic = 'ticks/GBPUSD';
     const two = await tabsOn(2, options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100 }), topic);
     const sent: number[] = [];
@@ -58,7 +47,7 @@ describe('sharing one connection between tabs', () => {
   });
 
   it('closing or navigating away the last tab of a topic unsubscribes it upstream within 1 s', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const opts = options({ hosts: cluster.hosts, types: ['ws'] });
     const [stays, closes, navigates] = await tabsOn(3, opts, 'shared');
     await closes!.eval(`tab.subscribe('closes')`);
@@ -67,7 +56,6 @@ describe('sharing one connection between tabs', () => {
     await until('every topic held', async () => Object.keys(await subscribers()).length === 3);
     expect(await subscribers()).to.deep.equal({ shared: 1, closes: 1, navigates: 1 });
     await closes!.close();
-    tabs = tabs.filter((t) => t !== closes);
     await until('"closes" to be unsubscribed', async () => !('closes' in (await subscribers())), 3000);
     await navigates!.navigate('/test/fixtures/tab.html?elsewhere');
     await until('"navigates" to be unsubscribed', async () => !('navigates' in (await subscribers())), 3000);
@@ -76,7 +64,7 @@ describe('sharing one connection between tabs', () => {
   });
 
   it('a send during an outage is published once after reconnecting; a full queue says so', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const opts = options({ hosts: cluster.hosts, types: ['ws'], sendQueueLimit: 1, reconnectDelay: 100, failureExpiry: 0 });
     const [sender] = await tabsOn(1, opts, 'orders');
     await cluster.kill(0);
@@ -91,7 +79,7 @@ describe('sharing one connection between tabs', () => {
   });
 
   it('a new worker skips a host that failed within failureExpiry, read from IndexedDB', async () => {
-    cluster = await startCluster({ hosts: 2 });
+    cluster = await fixture.cluster({ hosts: 2 });
     await cluster.kill(0);
     const opts = options({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 60_000 });
     const [first] = await tabsOn(1, opts, 'x');

@@ -1,41 +1,31 @@
 // Chromium only: a crashed tab and a killed SharedWorker, which only the DevTools protocol (CDP) can cause from a test.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, type ConnectOptions } from '../../src/index.ts';
-import { startCluster, type Cluster } from '../support/cluster.ts';
+import { connect } from '../../src/index.ts';
+import type { Cluster } from '../support/cluster.ts';
+import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions as options } from '../support/options.ts';
-import { killWorker, openTabsOn, range, seqsOf, until, type TestTab } from '../support/tabs.ts';
+import { killWorker, range, seqsOf, until } from '../support/tabs.ts';
 
 describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () => {
+  const fixture = clusterWithTabs();
   let cluster: Cluster;
-  let tabs: TestTab[] = [];
-  afterEach(async () => {
-    await Promise.all(tabs.map((tab) => tab.close().catch(() => undefined)));
-    tabs = [];
-    await cluster?.stop();
-  });
-
-  async function tabsOn(n: number, opts: ConnectOptions, topic: string): Promise<TestTab[]> {
-    const opened = await openTabsOn(cluster, n, opts, topic);
-    tabs.push(...opened);
-    return opened;
-  }
+  const tabsOn = fixture.tabsOn;
 
   it('a crashed tab is released within 1 s and its topics unsubscribed upstream; other tabs keep going', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const opts = options({ hosts: cluster.hosts, types: ['ws'] });
     const board = await connect(opts);
     const [crashing] = await tabsOn(1, opts, 'crashes');
     expect((await board.state()).tabs).to.equal(2);
     await crashing!.crash();
-    tabs = [];
     await until('the crashed tab to be released', async () => (await board.state()).tabs === 1, 3000);
     await until('"crashes" to be unsubscribed', async () => !('crashes' in (await cluster.counts(0)).subscribers), 3000);
     board.close();
   });
 
   it('a killed SharedWorker is replaced: tabs restore their topics and callbacks, messages go on with no duplicates', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const opts = options({ hosts: cluster.hosts, types: ['ws'] });
     const two = await tabsOn(2, opts, 'survives');
     for (let i = 0; i < 10; i++) await cluster.publish('survives', i);
@@ -53,7 +43,7 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
   });
 
   it('a send pending when the worker dies is published once, by the next worker', async () => {
-    cluster = await startCluster({ hosts: 1 });
+    cluster = await fixture.cluster({ hosts: 1 });
     const opts = options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100, failureExpiry: 0 });
     const [sender] = await tabsOn(1, opts, 'orders');
     await cluster.kill(0);
