@@ -81,6 +81,7 @@ export class Failover {
   /** Starts the loop unless it runs already. */
   start(): void {
     if (this.status !== 'idle') return;
+    this.setStatus('connecting');
     this.stopOnline = this.world.online?.(() => this.reconnect());
     void this.run();
   }

@@ -265,4 +265,13 @@ describe('failover', () => {
       expect(loop.state.status).to.equal('closed');
     }
   });
+
+  it('reconnect() on a loop that has not started starts it once', async () => {
+    const { loop, lines, clock } = setup({ hosts: ['http://a.test'], types: ['ws'] }, () => 'accept');
+    loop.reconnect();
+    loop.reconnect();
+    await clock.advance(0);
+    expect(lines()).to.deep.equal(['connect http://a.test ws', 'connected http://a.test ws']);
+    loop.close();
+  });
 });
