@@ -17,6 +17,16 @@ export interface ClusterOptions {
   maxFrameBytes?: number;
 }
 
+/** Hosts as separate OS processes (server/cli.ts --redis) sharing a redis-server that the plugin starts for them. */
+export interface ProcessClusterOptions {
+  /** How many host processes; default 2. */
+  hosts?: number;
+  /** The ping interval hosts give in `welcome`, in ms; default 15000. */
+  heartbeat?: number;
+  /** Messages kept per topic in Redis; default 1000. */
+  historyLimit?: number;
+}
+
 export interface ClusterInfo {
   id: number;
   /** Base URLs, host i at index i. */
@@ -46,3 +56,6 @@ export type ControlRequest = HostAction & { id: number };
 export const START = 'cluster-start';
 export const CONTROL = 'cluster-control';
 export const STOP = 'cluster-stop';
+export const START_PROCESSES = 'cluster-start-processes';
+/** kill -9 of one host process of a process cluster: payload `{ id, host }`. */
+export const KILL_PROCESS = 'cluster-kill-process';

@@ -2,7 +2,19 @@
 
 import { MemoryBackplane } from '../../server/backplane.ts';
 import { Host } from '../../server/host.ts';
-import { CONTROL, START, STOP, type ClusterInfo, type ClusterOptions, type ControlRequest } from './cluster-commands.ts';
+import { startHostProcess, type HostProcess } from '../server/redis-hosts.ts';
+import { startRedis, type RedisServer } from '../server/redis-server.ts';
+import {
+  CONTROL,
+  KILL_PROCESS,
+  START,
+  START_PROCESSES,
+  STOP,
+  type ClusterInfo,
+  type ClusterOptions,
+  type ControlRequest,
+  type ProcessClusterOptions,
+} from './cluster-commands.ts';
 
 /** The part of web-test-runner's TestRunnerPlugin this plugin fills in. */
 export interface ClusterPlugin {
@@ -11,8 +23,11 @@ export interface ClusterPlugin {
   serverStop(): Promise<void>;
 }
 
+type HostRequest = { id: number; host: number };
+
 export function clusterPlugin(): ClusterPlugin {
   const clusters = new Map<number, Host[]>();
+  const processClusters = new Map<number, { redis: RedisServer; hosts: HostProcess[] }>();
   let next = 1;
 
   async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
@@ -24,7 +39,31 @@ export function clusterPlugin(): ClusterPlugin {
     return { id, hosts: hosts.map((host) => host.url), names: hosts.map((host) => host.name) };
   }
 
+  async function startProcesses(options: ProcessClusterOptions = {}): Promise<ClusterInfo> {
+    const redis = await startRedis();
+    const id = next++;
+    const cluster = { redis, hosts: [] as HostProcess[] };
+    processClusters.set(id, cluster);
+    const started = await Promise.allSettled(
+      Array.from({ length: options.hosts ?? 2 }, (_, i) => startHostProcess({ ...options, redis: redis.url, name: `h${i}` })),
+    );
+    for (const host of started) if (host.status === 'fulfilled') cluster.hosts.push(host.value);
+    const failed = started.find((host) => host.status === 'rejected');
+    if (failed) {
+      await stop(id);
+      throw failed.reason;
+    }
+    return { id, hosts: cluster.hosts.map((host) => host.url), names: cluster.hosts.map((host) => host.name) };
+  }
+
+  function processOf({ id, host }: HostRequest): HostProcess {
+    const found = processClusters.get(id)?.hosts[host];
+    if (!found) throw new Error(`process cluster ${id} has no host ${host}`);
+    return found;
+  }
+
   async function control(request: ControlRequest): Promise<unknown> {
+    if (processClusters.has(request.id)) return controlProcess(processOf(request), request);
     const host = clusters.get(request.id)?.[request.host];
     if (!host) throw new Error(`cluster ${request.id} has no host ${request.host}`);
     switch (request.action) {
@@ -53,10 +92,37 @@ export function clusterPlugin(): ClusterPlugin {
     }
   }
 
+  /** The same switches on a host process, through its control surface. */
+  async function controlProcess(host: HostProcess, request: ControlRequest): Promise<unknown> {
+    switch (request.action) {
+      case 'publish':
+        return ((await host.act('publish', { topic: request.topic, data: request.data })) as { seq: number }).seq;
+      case 'counts':
+        return host.act('counts');
+      case 'state':
+        return host.alive() ? ((await host.act('')) as { state: string }[])[0]?.state : 'down';
+      case 'endSessions':
+        return void (await host.act('end-sessions'));
+      case 'disconnect':
+        return void (await host.act('disconnect', { reason: request.reason }));
+      case 'inject':
+        return void (await host.act('inject', { text: request.text }));
+      case 'refuse':
+        return void (await host.act('refuse', request.types));
+      default:
+        return void (await host.act(request.action));
+    }
+  }
+
   async function stop(id: number): Promise<void> {
     const hosts = clusters.get(id) ?? [];
     clusters.delete(id);
     await Promise.all(hosts.map((host) => host.close()));
+    const processes = processClusters.get(id);
+    processClusters.delete(id);
+    if (!processes) return;
+    await Promise.all(processes.hosts.map((host) => host.kill('SIGTERM')));
+    await processes.redis.stop();
   }
 
   return {
@@ -64,12 +130,14 @@ export function clusterPlugin(): ClusterPlugin {
     // web-test-runner takes undefined or null as "not my command", so every answer here is a value.
     executeCommand({ command, payload }) {
       if (command === START) return start(payload as ClusterOptions | undefined);
+      if (command === START_PROCESSES) return startProcesses(payload as ProcessClusterOptions | undefined);
       if (command === CONTROL) return control(payload as ControlRequest).then((result) => result ?? true);
+      if (command === KILL_PROCESS) return processOf(payload as HostRequest).kill('SIGKILL').then(() => true);
       if (command === STOP) return stop((payload as { id: number }).id).then(() => true);
       return undefined;
     },
     async serverStop() {
-      await Promise.all([...clusters.keys()].map(stop));
+      await Promise.all([...clusters.keys(), ...processClusters.keys()].map(stop));
     },
   };
 }

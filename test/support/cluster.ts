@@ -3,7 +3,9 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import {
   CONTROL,
+  KILL_PROCESS,
   START,
+  START_PROCESSES,
   STOP,
   type ClusterInfo,
   type ClusterOptions,
@@ -12,9 +14,10 @@ import {
   type HostCounts,
   type HostState,
   type HostType,
+  type ProcessClusterOptions,
 } from './cluster-commands.ts';
 
-export type { ClusterOptions, HostCounts, HostState, HostType };
+export type { ClusterOptions, HostCounts, HostState, HostType, ProcessClusterOptions };
 
 /** Hosts on 127.0.0.1 sharing a backplane. Start one per test and stop it after, so tests cannot disturb each other. */
 export interface Cluster {
@@ -47,8 +50,25 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** Hosts as separate OS processes sharing a real redis-server: every switch of Cluster, and kill -9. */
+export interface ProcessCluster extends Cluster {
+  /** kill -9 of the host's process: its connections drop unannounced, and nothing listens on its port again. */
+  killProcess(host: number): Promise<void>;
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const info = await executeServerCommand<ClusterInfo, ClusterOptions>(START, options);
+  return handle(await executeServerCommand<ClusterInfo, ClusterOptions>(START, options));
+}
+
+export async function startProcessCluster(options: ProcessClusterOptions = {}): Promise<ProcessCluster> {
+  const info = await executeServerCommand<ClusterInfo, ProcessClusterOptions>(START_PROCESSES, options);
+  return {
+    ...handle(info),
+    killProcess: async (host) => void (await executeServerCommand(KILL_PROCESS, { id: info.id, host })),
+  };
+}
+
+function handle(info: ClusterInfo): Cluster {
   const control = <R>(action: HostAction): Promise<R> =>
     executeServerCommand<R, ControlRequest>(CONTROL, { ...action, id: info.id });
   return {
