@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type CDPSession, type Page } from 'puppeteer-core';
 import type { BenchTab } from './page.ts';
 
 export const CHROMIUM_ARGS = [
@@ -33,6 +33,8 @@ export interface Bench {
   readonly version: string;
   /** `count` tabs, each freshly loaded: whatever the last trial left (workers, sockets) is gone. */
   tabs(count: number): Promise<Tab[]>;
+  /** A DevTools session on the running shared worker (for profiling). */
+  worker(): Promise<CDPSession>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,10 @@ export async function startBrowser(): Promise<Bench> {
         await page.waitForFunction('globalThis.bench !== undefined');
         return tab(page);
       }));
+    },
+    async worker() {
+      const target = await browser.waitForTarget((t) => t.type() === 'shared_worker', { timeout: 10_000 });
+      return target.createCDPSession();
     },
     async close() {
       await browser.close();

@@ -2,6 +2,7 @@
 // Switchboard against a plain sequential retry loop, after a reset and a blackhole, with 1 and 3 dead hosts.
 
 import type { SwitchboardConfig } from '../src/index.ts';
+import type { Tab } from './browser.ts';
 import { freshName, sleep, until, type Context } from './context.ts';
 import { figure, ratio, verdict, type Result, type Row } from './report.ts';
 import type { FailHow } from './server-commands.ts';
@@ -29,7 +30,13 @@ const SCENARIOS: Scenario[] = [
 export interface Failover { total: number; detected: number }
 
 /** Hosts 0..dead-1 fail (host 0 is the connected one), host `dead` lives. */
-export async function failOnce({ server, browser }: Context, { how, dead }: Omit<Scenario, 'sides'>, side: Side): Promise<Failover> {
+/** `inspect` sees the tab once its first message from the next host is in, with the time of the death. */
+export async function failOnce(
+  { server, browser }: Context,
+  { how, dead }: Omit<Scenario, 'sides'>,
+  side: Side,
+  inspect?: (tab: Tab, at: number) => Promise<void>,
+): Promise<Failover> {
   const urls = await server.call('start', { hosts: dead + 1, heartbeat: HEARTBEAT });
   const others = Array.from({ length: dead - 1 }, (_, i) => i + 1);
   if (how === 'reset') await server.call('kill', { hosts: others });
@@ -53,6 +60,7 @@ export async function failOnce({ server, browser }: Context, { how, dead }: Omit
     return arrival && { arrived: arrival[1], disconnectedAt: got.disconnectedAt };
   }, 30_000);
   await server.call('stopStream');
+  await inspect?.(tab!, at);
   return { total: first.arrived - at, detected: (first.disconnectedAt[0] ?? NaN) - at };
 }
 

@@ -10,7 +10,7 @@ const BURST = 10_000;
 const BURST_ROUNDS = 5;
 const RATE = 1000;
 const PACED_MS = 2000;
-const PACED_ROUNDS = 3;
+const PACED_ROUNDS = 5;
 
 type Side = 'switchboard' | 'direct';
 

@@ -30,6 +30,12 @@ let loop: SequentialLoop | undefined;
 let watch: Watch = {};
 let seen: Seen = fresh();
 let marked = new Set<string>();
+/** Board events with the time the tab got them, for the failover timeline. */
+const events: [name: string, at: number, detail: unknown][] = [];
+/** Message batches the worker posted to this tab: how many, and how many messages in all. */
+const batches = { posts: 0, messages: 0 };
+
+const EVENTS = ['connect', 'connectFailed', 'connected', 'disconnected'] as const;
 
 function fresh(): Seen {
   return { count: 0, latencies: [], arrivals: [], disconnectedAt: [] };
@@ -59,6 +65,7 @@ const bench = {
   async switchboard(config: SwitchboardConfig, name: string): Promise<boolean> {
     board = await connect({ config, name, store: name, worker: '/dist/switchboard-worker.js' });
     board.on('disconnected', disconnected);
+    for (const name of EVENTS) board.on(name, (detail) => events.push([name, clockNow(), detail]));
     return true;
   },
   direct(hosts: string[], connectTimeout: number): boolean {
@@ -83,6 +90,25 @@ const bench = {
     return true;
   },
   seen: (): Seen => seen,
+  events: () => events,
+  batches: () => batches,
+  /** Counts what arrives on the shim's message port; call before switchboard(). */
+  countBatches(): boolean {
+    const property = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage')!;
+    Object.defineProperty(MessagePort.prototype, 'onmessage', {
+      ...property,
+      set(this: MessagePort, handler: ((event: MessageEvent) => void) | null) {
+        property.set!.call(this, handler && ((event: MessageEvent) => {
+          if (Array.isArray(event.data)) {
+            batches.posts++;
+            batches.messages += event.data.length;
+          }
+          handler.call(this, event);
+        }));
+      },
+    });
+    return true;
+  },
   /** The median time a fresh WebSocket takes to reach `welcome`, and the median ping round trip on one. */
   async roundTrip(url: string, connections = 9, pings = 21): Promise<{ connect: number; ping: number }> {
     const connectTimes: number[] = [];
