@@ -1,90 +1,94 @@
-// The demo page's script: the failover loop over the demo hosts, subscribed to the demo feed, with host controls.
+// The demo page's script: one Board on the built worker, the demo feed, a state box, host controls and the inspector.
 
-import { realClock } from '../src/clock.ts';
-import { parseConfig } from '../src/config.ts';
-import { memoryExpiryStore } from '../src/expiry.ts';
-import { Failover } from '../src/failover.ts';
-import { transport } from '../src/transports/index.ts';
+import { connect, type BoardEvent, type BoardState } from '../src/index.ts';
+import '../src/inspector/element.ts';
+import { clock } from '../src/inspector/format.ts';
 
 const TOPICS = ['ticks/EURUSD', 'ticks/GBPUSD', 'ticks/USDJPY', 'ticks/AUDUSD'];
 const ACTIONS = ['kill', 'blackhole', 'drain', 'restart'];
+const EVENTS: BoardEvent[] = ['connect', 'connectFailed', 'connected', 'disconnected', 'failed', 'gap', 'error'];
 
 interface HostInfo { name: string; url: string; state: string }
 
-const element = (id: string) => document.getElementById(id)!;
-const log = (line: string) => {
-  element('log').textContent = `${new Date().toLocaleTimeString()} ${line}\n${element('log').textContent ?? ''}`.slice(0, 20_000);
-};
+const byId = (id: string) => document.getElementById(id)!;
+const cell = (text: string) => Object.assign(document.createElement('td'), { textContent: text });
+
+function log(line: string): void {
+  const text = `${clock(Date.now())} ${line}\n${byId('log').textContent ?? ''}`;
+  byId('log').textContent = text.slice(0, 20_000);
+}
 
 async function hosts(): Promise<HostInfo[]> {
-  return (await (await fetch('/control/hosts')).json()) as HostInfo[];
+  const response = await fetch('/control/hosts');
+  if (!response.ok) throw new Error(`the control surface answered ${response.status}`);
+  return (await response.json()) as HostInfo[];
 }
 
-function showHosts(list: HostInfo[], connected: string | undefined): void {
-  element('hosts').replaceChildren(...list.map((host, index) => {
-    const row = document.createElement('tr');
-    row.className = host.url === connected ? 'connected' : '';
-    row.innerHTML = `<td>${host.name}</td><td>${host.url}</td><td class="${host.state}">${host.state}</td><td></td>`;
-    for (const action of ACTIONS) {
-      const button = document.createElement('button');
-      button.textContent = action;
-      button.onclick = () => void fetch(`/control/hosts/${index}/${action}`, { method: 'POST' }).then(refresh);
-      row.lastElementChild!.append(button);
+let state: BoardState | undefined;
+const hostRows: HTMLTableRowElement[] = [];
+
+/** The host rows are made once, so a click is never lost to a redraw; their state is refreshed. */
+async function showHosts(): Promise<void> {
+  (await hosts()).forEach((host, index) => {
+    let row = hostRows[index];
+    if (!row) {
+      hostRows.push((row = document.createElement('tr')));
+      const buttons = document.createElement('td');
+      for (const action of ACTIONS) {
+        const button = Object.assign(document.createElement('button'), { type: 'button', textContent: action });
+        button.dataset.host = String(index);
+        button.dataset.action = action;
+        button.onclick = () => void fetch(`/control/hosts/${index}/${action}`, { method: 'POST' }).then(showHosts);
+        buttons.append(button, ' ');
+      }
+      row.append(cell(host.name), cell(host.url), cell(''), buttons);
+      byId('hosts').append(row);
     }
-    return row;
-  }));
+    row.className = host.url === state?.connected?.host ? 'connected' : '';
+    const status = row.children[2]!;
+    status.textContent = host.state;
+    status.className = host.state;
+  });
 }
 
-const prices = new Map<string, HTMLTableRowElement>();
+function showState(next: BoardState): void {
+  state = next;
+  const set = (name: string, text: string) => (document.querySelector(`[data-state="${name}"]`)!.textContent = text);
+  set('status', next.status + (next.failed ? ' (failed)' : ''));
+  set('host', next.connected ? `${next.connected.host} (${next.connected.server})` : next.attempt ? `trying ${next.attempt.host}` : '—');
+  set('type', next.connected?.type ?? '—');
+  set('topics', next.topics.map((t) => `${t.topic} @${t.seq}`).join(', ') || '—');
+  set('tabs', `${next.tabs} (${next.mode} worker)`);
+  set('pendingSends', String(next.pendingSends));
+}
+
+const rows = new Map<string, HTMLTableRowElement>();
+let received = 0;
+
 function showPrice(topic: string, seq: number, data: unknown): void {
-  let row = prices.get(topic);
+  let row = rows.get(topic);
   if (!row) {
-    row = document.createElement('tr');
-    prices.set(topic, row);
-    element('prices').append(row);
+    rows.set(topic, (row = document.createElement('tr')));
+    byId('prices').append(row);
   }
-  row.innerHTML = `<td>${topic}</td><td>${seq}</td><td>${(data as { price?: number }).price ?? ''}</td>`;
+  row.replaceChildren(cell(topic), cell(String(seq)), cell(String((data as { price?: number }).price ?? '')), cell(clock(Date.now())));
+  row.classList.add('fresh');
+  requestAnimationFrame(() => row.classList.remove('fresh'));
+  byId('received').textContent = `(${++received} messages in this tab)`;
 }
 
 const list = await hosts();
-const settings = parseConfig({ hosts: list.map((host) => host.url), connectTimeout: 1500, failureExpiry: 5000, reconnectDelay: 500 });
-const lastSeq = new Map<string, number>();
-const failover: Failover = new Failover(
-  settings,
-  { clock: realClock, random: Math.random, transport, expiries: memoryExpiryStore() },
-  {
-    event(name, detail) {
-      if (name === 'state') return;
-      log(`${name} ${JSON.stringify(detail)}`);
-      if (name === 'connected') {
-        for (const topic of TOPICS) {
-          const from = lastSeq.get(topic);
-          failover.send(from === undefined ? { op: 'sub', topic } : { op: 'sub', topic, from });
-        }
-      }
-      void refresh();
-    },
-    frame(frame) {
-      if (frame.op === 'msg') {
-        lastSeq.set(frame.topic, frame.seq);
-        showPrice(frame.topic, frame.seq, frame.data);
-      } else if (frame.op === 'drain') {
-        failover.drop('drained', true);
-      } else if (frame.op === 'subscribed' && !frame.recovered) {
-        log(`gap on ${frame.topic}`);
-      }
-    },
-    protocolError: (what, reason) => log(`protocol error: ${what}: ${reason}`),
-  },
-);
-
-async function refresh(): Promise<void> {
-  const state = failover.state;
-  element('status').textContent = state.connected
-    ? `connected to ${state.connected.host} (${state.connected.server}) over ${state.connected.type}`
-    : state.status;
-  showHosts(await hosts(), state.connected?.host);
-}
-
-failover.start();
-setInterval(() => void refresh(), 1000);
+const board = await connect({
+  config: { hosts: list.map((host) => host.url), connectTimeout: 1500, failureExpiry: 5000, reconnectDelay: 500 },
+  worker: '/dist/switchboard-worker.js',
+});
+document.querySelector('switchboard-inspector')!.board = board;
+for (const event of EVENTS) board.on(event, (detail) => log(`${event} ${JSON.stringify(detail)}`));
+board.on('state', (next) => {
+  showState(next);
+  void showHosts();
+});
+for (const topic of TOPICS) await board.subscribe(topic, (data, { seq }) => showPrice(topic, seq, data));
+showState(await board.state());
+// Topic seqs and host states change without a state event: read them once a second too.
+setInterval(() => void board.state().then(showState).then(showHosts), 1000);

@@ -43,6 +43,8 @@ export interface Board {
   on<E extends BoardEvent>(event: E, listener: (detail: BoardEvents[E]) => void): () => void;
   setLoadBalancing(value: boolean): Promise<void>;
   reconnect(): Promise<void>;
+  /** Forgets a host's failure expiry (by its index in the config), so the next round tries it. */
+  clearExpiry(index: number): Promise<void>;
   /** This tab only: its topics are released; other tabs keep the connection. */
   close(): void;
 }

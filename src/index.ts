@@ -44,7 +44,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
 
   const open = async (): Promise<Link> => {
     const tabLock = `switchboard-tab:${crypto.randomUUID()}`;
-    let releaseLock = () => {};
+    let releaseLock!: () => void;
     await new Promise<void>((held) => {
       void navigator.locks.request(tabLock, () => new Promise<void>((release) => ((releaseLock = release), held())));
     });
@@ -65,7 +65,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     try {
       const request = { version: VERSION, config: options.config, reconfigure: !!options.reconfigure, store: options.store ?? 'switchboard', tabLock, port: channel.port2 };
       const { workerLock } = await Promise.race([tab.attach(transfer(request, [channel.port2])), failed]);
-      let died = (_: unknown) => {};
+      let died!: (reason: unknown) => void;
       const gone = new Promise<never>((_, reject) => (died = reject));
       gone.catch(() => undefined);
       // The worker's lock comes to us only when the worker is gone: start another and restore.
@@ -112,7 +112,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     if (event.persisted && !closed) restart();
   });
 
-  return {
+  const board: Board = {
     async subscribe(topic, onMessage) {
       if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
       let entry = topics.get(topic);
@@ -146,12 +146,12 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     on(event, listener) {
       let listeners = events.get(event);
       if (!listeners) events.set(event, (listeners = new Set()));
-      const added = listener as (detail: never) => void;
-      listeners.add(added);
-      return () => void listeners.delete(added);
+      listeners.add(listener as (detail: never) => void);
+      return () => void listeners.delete(listener as (detail: never) => void);
     },
     setLoadBalancing: (value) => call((tab) => tab.setLoadBalancing(value)),
     reconnect: () => call((tab) => tab.reconnect()),
+    clearExpiry: (index) => call((tab) => tab.clearExpiry(index)),
     close() {
       if (closed) return;
       goodbye();
@@ -159,6 +159,9 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       void link.then(({ close }) => close(), () => undefined);
     },
   };
+  // An inspector asked for this page's boards (src/inspector/hook.ts): hand it over.
+  (globalThis as { __switchboard?: (board: Board) => void }).__switchboard?.(board);
+  return board;
 }
 
 /** A listener's error is reported, and the next listener still runs. */
@@ -173,6 +176,6 @@ function guard(run: () => void): void {
 /** Errors cross from the worker as plain Errors: a ConfigError becomes one again. */
 function revive(error: unknown): unknown {
   if (!(error instanceof Error) || error.name !== 'ConfigError') return error;
-  const at = error.message.indexOf(': ');
-  return new ConfigError(error.message.slice(0, at), error.message.slice(at + 2));
+  const [path, ...reason] = error.message.split(': ');
+  return new ConfigError(path!, reason.join(': '));
 }
