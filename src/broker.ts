@@ -175,7 +175,11 @@ export class Broker {
 
   private onEvent<K extends keyof FailoverEvents>(loop: Failover, name: K, detail: FailoverEvents[K]): void {
     if (loop !== this.loop) return;
-    if (name === 'state') return this.publishState();
+    if (name === 'state') {
+      this.publishState();
+      // A failed host's expiry is written after its last connectFailed: the loop's next state change comes after it.
+      return void this.refreshExpiries();
+    }
     if (name === 'connected') {
       this.connected = true;
       this.emit(name, detail as BrokerEvents[K]);
@@ -185,7 +189,6 @@ export class Broker {
       return;
     }
     if (name === 'disconnected') this.connected = false;
-    if (name === 'connectFailed' || name === 'disconnected') void this.refreshExpiries();
     this.emit(name, detail as BrokerEvents[K]);
   }
 
@@ -222,9 +225,11 @@ export class Broker {
   private async refreshExpiries(): Promise<void> {
     const now = this.world.clock.now();
     const all = await this.world.expiries.all();
-    this.expiries = this.settings.hosts
+    const expiries = this.settings.hosts
       .map(({ host, index, url }) => ({ host, index, until: all.get(url) ?? 0 }))
       .filter(({ until }) => until > now);
+    if (JSON.stringify(expiries) === JSON.stringify(this.expiries)) return;
+    this.expiries = expiries;
     this.publishState();
   }
 
