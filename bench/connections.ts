@@ -11,6 +11,7 @@ type Side = 'switchboard' | 'direct';
 
 export async function connections(context: Context): Promise<Result> {
   const rows: Row[] = [];
+  const directHeap = new Map<number, number>();
   // Untimed: the host's first clients also cost it code and caches that no later client does.
   for (const side of ['switchboard', 'direct'] as const) await measure(context, side, 4);
   for (const count of TABS) {
@@ -38,6 +39,7 @@ export async function connections(context: Context): Promise<Result> {
       unit: 'connections',
     });
     const kib = (values: number[]) => median(values) / 1024;
+    directHeap.set(count, kib(direct.heap));
     rows.push({
       id: `memory-${count}`,
       benchmark: `server heap growth, ${count} tab${count > 1 ? 's' : ''}`,
@@ -56,7 +58,10 @@ export async function connections(context: Context): Promise<Result> {
       `N tabs (N = ${TABS.join(', ')}) each connect and subscribe to one topic, one after another; Switchboard tabs share one worker, ` +
       'the alternative is a WebSocket per tab (bench/sequential-loop.ts with one host). Connections are what the host counts ' +
       '300 ms after the topic is held; memory is the growth of the host process\'s V8 heap (after two forced GCs) over the same host ' +
-      `with no client, after an untimed round of 4 tabs per side. ${ROUNDS} rounds per N, the sides alternating, medians.`,
+      `with no client, after an untimed round of 4 tabs per side. ${ROUNDS} rounds per N, the sides alternating, medians. ` +
+      'The heap after a forced GC is nearly the same from run to run; it includes costs a host pays once (its first topic, its first ' +
+      `client), so read it as a slope: each extra direct WebSocket cost the host about ${figure(perConnection(directHeap), 'KiB')} of heap, ` +
+      'while Switchboard\'s figure does not grow with N.',
     rows,
   };
 }
@@ -80,4 +85,11 @@ async function measure({ server, browser }: Context, side: Side, count: number):
   const [counted] = await server.call('counts');
   const after = await server.call('memory');
   return { connections: counted!.connections, heap: after.heap - before.heap };
+}
+
+/** KiB of host heap per extra connection, from the fewest to the most tabs. */
+function perConnection(heap: Map<number, number>): number {
+  const fewest = Math.min(...TABS);
+  const most = Math.max(...TABS);
+  return (heap.get(most)! - heap.get(fewest)!) / (most - fewest);
 }
