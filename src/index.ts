@@ -86,7 +86,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const restart = () => {
     link.then((old) => old.close(), () => undefined);
     link = open();
-    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))));
+    // A topic this tab has had no message of resumes from what the new worker's host says is newest.
+    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq || undefined))));
   };
 
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */

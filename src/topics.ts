@@ -14,8 +14,8 @@ export interface Subscriber {
 
 interface Topic {
   subscribers: Set<Subscriber>;
-  /** The last seq delivered; 0 before the first `subscribed` or `msg`. */
-  seq: number;
+  /** The last seq delivered, or the host's newest at subscribe time; undefined until a host has answered. */
+  seq?: number;
   /** Messages delivered, for rates in the inspector. */
   messages: number;
 }
@@ -33,12 +33,12 @@ export class TopicTable {
    * Adds a tab to a topic; `first` says the topic is new and must be subscribed upstream.
    * `from` is the last seq the tab saw (a tab restoring its topics into a new worker), so nothing after it is lost.
    */
-  add(topic: string, subscriber: Subscriber, from = 0): { first: boolean; seq: number } {
+  add(topic: string, subscriber: Subscriber, from?: number): { first: boolean; seq: number } {
     let entry = this.topics.get(topic);
     const first = entry === undefined;
     if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: from, messages: 0 }));
     entry.subscribers.add(subscriber);
-    return { first, seq: entry.seq };
+    return { first, seq: entry.seq ?? 0 };
   }
 
   /** Removes a tab from a topic; true when it was the last one, so the topic must be unsubscribed upstream. */
@@ -56,10 +56,10 @@ export class TopicTable {
     return [...this.topics.keys()].filter((topic) => this.remove(topic, subscriber));
   }
 
-  /** The `sub` frame for a topic: from the last seq delivered, if any. */
+  /** The `sub` frame for a topic: from the last seq known, so a resubscribe replays what was missed, even on a quiet topic. */
   subscription(topic: string): { op: 'sub'; topic: string; from?: number } {
-    const seq = this.topics.get(topic)?.seq ?? 0;
-    return seq > 0 ? { op: 'sub', topic, from: seq } : { op: 'sub', topic };
+    const seq = this.topics.get(topic)?.seq;
+    return seq === undefined ? { op: 'sub', topic } : { op: 'sub', topic, from: seq };
   }
 
   /** Every live topic, to resubscribe after a (re)connect. */
@@ -70,8 +70,8 @@ export class TopicTable {
   /** A `msg` from the server: dropped if already delivered, a gap reported if seqs were skipped. */
   message(topic: string, seq: number, data: unknown): void {
     const entry = this.topics.get(topic);
-    if (!entry || seq <= entry.seq) return;
-    if (entry.seq > 0 && seq > entry.seq + 1) this.gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
+    if (!entry || seq <= (entry.seq ?? 0)) return;
+    if (entry.seq !== undefined && seq > entry.seq + 1) this.gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
     entry.seq = seq;
     entry.messages++;
     for (const subscriber of entry.subscribers) {
@@ -87,8 +87,8 @@ export class TopicTable {
   /** A `subscribed` answer: the newest seq, and whether the replay since `from` was whole. */
   subscribed(topic: string, seq: number, recovered: boolean): void {
     const entry = this.topics.get(topic);
-    if (!entry || seq <= entry.seq) return;
-    if (entry.seq > 0 && !recovered) this.gap(entry, { topic, from: entry.seq + 1, to: seq });
+    if (!entry || seq <= (entry.seq ?? -1)) return;
+    if (entry.seq !== undefined && !recovered) this.gap(entry, { topic, from: entry.seq + 1, to: seq });
     entry.seq = seq;
   }
 
@@ -101,7 +101,7 @@ export class TopicTable {
   }
 
   info(): TopicInfo[] {
-    return [...this.topics].map(([topic, e]) => ({ topic, subscribers: e.subscribers.size, seq: e.seq, messages: e.messages }));
+    return [...this.topics].map(([topic, e]) => ({ topic, subscribers: e.subscribers.size, seq: e.seq ?? 0, messages: e.messages }));
   }
 
   private gap(entry: Topic, gap: Gap): void {

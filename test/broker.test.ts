@@ -175,4 +175,21 @@ describe('broker', () => {
     expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 't' }]);
     broker.close();
   });
+
+  it('a quiet topic (no message yet) is resubscribed from the seq the host gave, so a message sent during the outage arrives', async () => {
+    const { broker, clock, transport } = setup({ reconnectDelay: 1000 });
+    const subscriber = tab();
+    broker.subscribe(subscriber, 'quiet');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 0, recovered: true });
+    transport.live!.drop('reset');
+    await clock.advance(1000);
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'quiet', from: 0 }]);
+    transport.live!.push({ op: 'msg', topic: 'quiet', seq: 1, data: 'sent while no host was connected' });
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 1, recovered: true });
+    await clock.advance(0);
+    expect(subscriber.seqs('quiet')).to.deep.equal([1]);
+    expect(subscriber.gaps).to.deep.equal([]);
+    broker.close();
+  });
 });
