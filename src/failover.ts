@@ -178,8 +178,10 @@ export class Failover {
     const { clock, expiries } = this.world;
     let tried = false;
     let earliest = Infinity;
+    // One read a round: a failover should not wait on IndexedDB between hosts.
+    const known = await expiries.all();
     for (const host of order) {
-      const until = await expiries.until(host.url);
+      const until = known.get(host.url) ?? 0;
       if (this.closed) return { kind: 'failed' };
       if (until > clock.now()) {
         earliest = Math.min(earliest, until);
@@ -198,7 +200,8 @@ export class Failover {
         this.handlers.event('disconnected', { host: host.host, index: host.index, reason });
         return { kind: 'connected', host };
       }
-      await expiries.fail(host.url, clock.now() + this.settings.failureExpiry);
+      // The store answers reads from memory at once, so the write need not hold up the next host.
+      void expiries.fail(host.url, clock.now() + this.settings.failureExpiry);
     }
     return tried ? { kind: 'failed' } : { kind: 'skipped', until: earliest };
   }
