@@ -1,7 +1,9 @@
 // The broker: one failover loop, one topic table, one send queue and a state snapshot, shared by every tab.
 
-import type { Settings } from './config.ts';
+import type { Host, Settings } from './config.ts';
 import { Failover, type FailoverEvents, type FailoverState, type FailoverWorld } from './failover.ts';
+import { onHost } from './paths.ts';
+import { drawPlan } from './plan.ts';
 import type { ClientFrame, ServerFrame } from './protocol.ts';
 import { TopicTable, type Subscriber, type TopicInfo } from './topics.ts';
 
@@ -26,6 +28,16 @@ export interface BrokerState extends Omit<FailoverState, 'status'> {
   expiries: { host: string; index: number; until: number }[];
 }
 
+/** What a page needs to run a request through the cluster (board.fetch). */
+export interface RequestPlan {
+  /** Hosts to try in order: the connected one first, then the plan, without those within their failure expiry. */
+  hosts: { host: string; index: number; url: string }[];
+  /** Hosts left out for their failure expiry, and until when (epoch ms). */
+  resting: { host: string; until: number }[];
+  connectTimeout: number;
+  retryStatuses: number[];
+}
+
 interface PendingSend { frame: Extract<ClientFrame, { op: 'pub' }>; done: Promise<void>; resolve(): void; reject(error: Error): void }
 
 export const TOPIC_LIMIT = 256;
@@ -38,6 +50,10 @@ export class Broker {
   private readonly pending = new Map<string, PendingSend>();
   private idleTimer: unknown;
   private expiries: BrokerState['expiries'] = [];
+  /** The try order while no loop runs (drawn once, like the loop's). */
+  private idlePlan?: Host[];
+  /** resolve() calls waiting for the loop to reach a host. */
+  private waiting: { reached(host: Host): void; failed(error: Error): void }[] = [];
 
   constructor(
     private settings: Settings,
@@ -99,8 +115,53 @@ export class Broker {
     this.start().reconnect();
   }
 
+  /** `path` on the connected host; when none is, on the first the loop reaches within connectCount rounds. */
+  async resolve(path: string): Promise<string> {
+    onHost('http://host', path, 'resolve');
+    const host =
+      this.connectedHost() ??
+      (await new Promise<Host>((reached, failed) => {
+        this.waiting.push({ reached, failed });
+        const loop = this.start();
+        // A loop that has already failed keeps trying slowly: give this caller a fresh set of rounds.
+        if (loop.state.failed) loop.reconnect();
+        this.activity();
+      }));
+    return onHost(host.url, path, 'resolve');
+  }
+
+  /** The hosts a page's request should try, in order, and how (board.fetch runs in the page). */
+  async requestPlan(): Promise<RequestPlan> {
+    const now = this.world.clock.now();
+    const known = await this.world.expiries.all();
+    const connected = this.connectedHost();
+    const plan = this.plan().filter((host) => host !== connected);
+    const order = connected ? [connected, ...plan] : plan;
+    const rests = (host: Host) => (known.get(host.url) ?? 0) > now;
+    return {
+      hosts: order.filter((host) => !rests(host)).map(({ host, index, url }) => ({ host, index, url })),
+      resting: order.filter(rests).map(({ host, url }) => ({ host, until: known.get(url)! })),
+      connectTimeout: this.settings.connectTimeout,
+      retryStatuses: this.settings.retryStatuses,
+    };
+  }
+
+  /** A page's request begins on a host: reported as a connection attempt would be. */
+  requestAttempt(index: number): void {
+    const { host } = this.host(index);
+    this.emit('connect', { host, index, type: 'http', request: true });
+  }
+
+  /** A page's request failed on a host: it gets its failure expiry, which the streaming loop honours too. */
+  requestFailed(index: number, reason: string): void {
+    const { host, url } = this.host(index);
+    void this.world.expiries.fail(url, this.world.clock.now() + this.settings.failureExpiry).then(() => this.refreshExpiries());
+    this.emit('connectFailed', { host, index, type: 'http', reason, request: true });
+  }
+
   setLoadBalancing(on: boolean): void {
     this.loadBalance = on;
+    this.idlePlan = undefined;
     this.loop?.setLoadBalancing(on);
     this.publishState();
   }
@@ -109,7 +170,9 @@ export class Broker {
   reconfigure(settings: Settings): void {
     this.settings = settings;
     this.loadBalance = settings.loadBalance;
+    this.idlePlan = undefined;
     this.stopLoop();
+    if (this.waiting.length > 0) this.start();
     this.activity();
   }
 
@@ -139,7 +202,24 @@ export class Broker {
     this.world.clock.clearTimeout(this.idleTimer);
     this.stopLoop();
     for (const send of this.pending.values()) send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
+    for (const waiter of this.waiting.splice(0)) waiter.failed(new Error('resolve: Switchboard closed before a host answered'));
     this.pending.clear();
+  }
+
+  private connectedHost(): Host | undefined {
+    const index = this.connected ? this.loop?.state.connected?.index : undefined;
+    return index === undefined ? undefined : this.settings.hosts[index];
+  }
+
+  private plan(): Host[] {
+    const plan = this.loop?.state.plan.map(({ index }) => this.host(index));
+    return plan ?? (this.idlePlan ??= drawPlan(this.settings.plan, this.loadBalance, this.world.random));
+  }
+
+  private host(index: number): Host {
+    const host = this.settings.hosts[index];
+    if (!host) throw new RangeError(`no host has index ${index}: the config has ${this.settings.hosts.length} (0 to ${this.settings.hosts.length - 1})`);
+    return host;
   }
 
   /** Sends a frame if a host is connected; otherwise it goes out on the next connect. */
@@ -183,12 +263,19 @@ export class Broker {
     if (name === 'connected') {
       this.connected = true;
       this.emit(name, detail as BrokerEvents[K]);
+      const host = this.connectedHost()!;
+      for (const waiter of this.waiting.splice(0)) waiter.reached(host);
       // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
       for (const topic of this.topics.names()) loop.send(this.topics.subscription(topic));
       for (const send of this.pending.values()) loop.send(send.frame);
       return;
     }
     if (name === 'disconnected') this.connected = false;
+    if (name === 'failed') {
+      const tried = this.settings.hosts.map((h) => h.host).join(', ');
+      const error = new Error(`resolve: no host answered in ${this.settings.connectCount} rounds (tried ${tried})`);
+      for (const waiter of this.waiting.splice(0)) waiter.failed(error);
+    }
     this.emit(name, detail as BrokerEvents[K]);
   }
 

@@ -36,6 +36,8 @@ export interface SwitchboardConfig {
   sendQueueLimit?: number;
   /** ms with no subscriber and no pending send before the upstream connection closes. Default 30000. */
   idleTimeout?: number;
+  /** HTTP statuses on which board.fetch() moves on to the next host. Default [502, 503, 504]. */
+  retryStatuses?: number[];
 }
 
 /** One host of the cluster, as the failover loop uses it. */
@@ -66,6 +68,7 @@ export interface Settings {
   maxReconnectDelay: number;
   sendQueueLimit: number;
   idleTimeout: number;
+  retryStatuses: number[];
 }
 
 export const DEFAULT_TYPES: readonly TransportType[] = ['ws', 'http', 'poll'];
@@ -80,7 +83,7 @@ export const DEFAULTS = {
   idleTimeout: 30000,
 } as const;
 
-const CONFIG_KEYS = ['servers', 'hosts', 'loadBalance', 'connectTimeout', 'connectCount', 'failureExpiry', 'reconnectDelay', 'maxReconnectDelay', 'types', 'sendQueueLimit', 'idleTimeout'];
+const CONFIG_KEYS = ['servers', 'hosts', 'loadBalance', 'connectTimeout', 'connectCount', 'failureExpiry', 'reconnectDelay', 'maxReconnectDelay', 'types', 'sendQueueLimit', 'idleTimeout', 'retryStatuses'];
 const SCHEMES: Record<string, string> = { 'http:': 'http:', 'https:': 'https:', 'rttp:': 'http:', 'rttps:': 'https:' };
 const TYPE_NAMES = ['ws', 'http', 'poll', 'rttp'];
 
@@ -146,6 +149,7 @@ export function parseConfig(input: unknown): Settings {
     maxReconnectDelay,
     sendQueueLimit: number('sendQueueLimit', 0),
     idleTimeout: number('idleTimeout', 0),
+    retryStatuses: config.retryStatuses === undefined ? [502, 503, 504] : parseStatuses(config.retryStatuses),
   };
 }
 
@@ -206,6 +210,16 @@ function parseUrl(text: string, path: string): string {
   // new URL keeps a custom scheme's host, so swapping the alias keeps port and path intact.
   const rest = text.slice(text.indexOf('://') + 1);
   return new URL(`${scheme}${rest}`).href.replace(/\/+$/, '');
+}
+
+function parseStatuses(value: unknown): number[] {
+  if (!Array.isArray(value)) throw new ConfigError('retryStatuses', `expected an array of HTTP statuses, got ${describe(value)}`);
+  value.forEach((status, i) => {
+    if (!Number.isInteger(status) || status < 500 || status > 599) {
+      throw new ConfigError(`retryStatuses[${i}]`, `expected a 5xx HTTP status (a 4xx is the caller's to handle), got ${describe(status)}`);
+    }
+  });
+  return value as number[];
 }
 
 function parseTypes(value: unknown, path: string): TransportType[] {

@@ -17,7 +17,13 @@ export interface FailoverWorld {
   online?: (listener: () => void) => () => void;
 }
 
-export interface AttemptInfo { host: string; index: number; type: TransportType }
+export interface AttemptInfo {
+  host: string;
+  index: number;
+  type: TransportType;
+  /** Set on the attempts of a page's request (board.fetch), not of the streaming connection. */
+  request?: true;
+}
 
 export interface FailoverEvents {
   connect: AttemptInfo;

@@ -1,6 +1,7 @@
 // One tab as the worker sees it: the commands it calls over Comlink, and its port for messages and events.
 
 import type { BoardEvent, BoardState } from './board.ts';
+import type { RequestPlan } from './broker.ts';
 import type { Delivery, Gap, Subscriber } from './topics.ts';
 import type { Tabs } from './tabs.ts';
 
@@ -53,6 +54,22 @@ export class Tab implements Subscriber {
 
   reconnect(): void {
     this.tabs.broker.reconnect();
+  }
+
+  resolve(path: string): Promise<string> {
+    return this.tabs.broker.resolve(path);
+  }
+
+  requestPlan(): Promise<RequestPlan> {
+    return this.tabs.broker.requestPlan();
+  }
+
+  requestAttempt(index: number): void {
+    this.tabs.broker.requestAttempt(index);
+  }
+
+  requestFailed(index: number, reason: string): void {
+    this.tabs.broker.requestFailed(index, reason);
   }
 
   setLoadBalancing(on: boolean): void {

@@ -192,4 +192,56 @@ describe('broker', () => {
     expect(subscriber.gaps).to.deep.equal([]);
     broker.close();
   });
+
+  it('resolve() joins a path to the connected host, waiting for the loop to reach one', async () => {
+    const { broker, clock } = setup({ hosts: ['http://a.test/base', 'http://b.test/'] });
+    const resolved = broker.resolve('video/clip.mp4');
+    await clock.advance(0);
+    expect(await resolved).to.equal('http://a.test/base/video/clip.mp4');
+    expect(await broker.resolve('/clip.mp4')).to.equal('http://a.test/base/clip.mp4');
+    const error = await broker.resolve('https://elsewhere.test/x').then(() => '', (e: Error) => e.message);
+    expect(error).to.equal('resolve: "https://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"');
+    broker.close();
+  });
+
+  it('resolve() rejects after connectCount rounds, naming the hosts tried', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(() => 'refuse');
+    const broker = new Broker(
+      parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], connectCount: 2, failureExpiry: 0 }),
+      { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+      () => undefined,
+    );
+    const resolved = broker.resolve('/x').then(() => '', (e: Error) => e.message);
+    await clock.advance(10_000);
+    expect(await resolved).to.equal('resolve: no host answered in 2 rounds (tried http://a.test, http://b.test)');
+    broker.close();
+  });
+
+  it('a request plan starts at the connected host, leaves out resting hosts, and a failed request makes the loop skip its host', async () => {
+    const { broker, clock, transport, events } = setup({ hosts: ['http://a.test', 'http://b.test', 'http://c.test'], failureExpiry: 60_000 });
+    expect((await broker.requestPlan()).hosts.map((h) => h.index), 'idle: the plan').to.deep.equal([0, 1, 2]);
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.drop('reset');
+    await clock.advance(0);
+    const plan = await broker.requestPlan();
+    expect(plan.hosts.map((h) => h.index), 'b is connected: it comes first').to.deep.equal([1, 0, 2]);
+    expect(plan).to.include({ connectTimeout: 2000 });
+    expect(plan.retryStatuses).to.deep.equal([502, 503, 504]);
+    broker.requestAttempt(2);
+    broker.requestFailed(2, 'HTTP 503');
+    expect(events.slice(-2)).to.deep.equal([
+      ['connect', { host: 'http://c.test', index: 2, type: 'http', request: true }],
+      ['connectFailed', { host: 'http://c.test', index: 2, type: 'http', reason: 'HTTP 503', request: true }],
+    ]);
+    const after = await broker.requestPlan();
+    expect(after.hosts.map((h) => h.index)).to.deep.equal([1, 0]);
+    expect(after.resting).to.deep.equal([{ host: 'http://c.test', until: clock.now() + 60_000 }]);
+    transport.live!.drop('reset');
+    await clock.advance(0);
+    const connects = events.filter(([name, d]) => name === 'connect' && !(d as { request?: boolean }).request).map(([, d]) => (d as { host: string }).host);
+    expect(connects.slice(-1), 'after b drops, c (failed by a request) is skipped').to.deep.equal(['http://a.test']);
+    broker.close();
+  });
 });

@@ -31,6 +31,7 @@ describe('config', () => {
       idleTimeout: 30000,
       loadBalance: false,
     });
+    expect(settings.retryStatuses).to.deep.equal([502, 503, 504]);
     expect(settings.hosts[0]!.types).to.deep.equal(['ws', 'http', 'poll']);
     expect(parseConfig({ servers: ['http://a'] }).loadBalance).to.equal(true);
   });
@@ -79,7 +80,7 @@ describe('config', () => {
     ['both servers and hosts', { servers: ['http://a'], hosts: ['http://b'] }, 'config: has both "servers" and "hosts"; use one (servers for StreamLink groups, hosts for a flat list)'],
     ['neither servers nor hosts', { connectTimeout: 100 }, 'config: needs "servers" (StreamLink groups) or "hosts" (a flat list of base URLs)'],
     ['an unknown key, with the nearest known one', { hosts: ['http://a'], conectTimeout: 5 }, 'conectTimeout: unknown option (did you mean "connectTimeout"?)'],
-    ['an unknown key like nothing known', { hosts: ['http://a'], colour: 'red' }, 'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types, sendQueueLimit, idleTimeout)'],
+    ['an unknown key like nothing known', { hosts: ['http://a'], colour: 'red' }, 'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types, sendQueueLimit, idleTimeout, retryStatuses)'],
     ['an unknown key in a server', { hosts: [{ url: 'http://a', tipes: ['ws'] }] }, 'hosts[0].tipes: unknown option (did you mean "types"?)'],
     ['an empty group', { servers: [['http://a'], []] }, 'servers[1]: is an empty group (expected at least one server)'],
     ['empty hosts', { hosts: [] }, 'hosts: is empty (expected at least one server)'],
@@ -101,6 +102,7 @@ describe('config', () => {
     ['a number as a string', { hosts: ['http://a'], reconnectDelay: '1000' }, 'reconnectDelay: expected a whole number of milliseconds, at least 0, got "1000"'],
     ['zero rounds', { hosts: ['http://a'], connectCount: 0 }, 'connectCount: expected a whole number of rounds, at least 1, got 0'],
     ['a maximum below the delay', { hosts: ['http://a'], reconnectDelay: 5000, maxReconnectDelay: 1000 }, 'maxReconnectDelay: must be at least reconnectDelay (5000), got 1000'],
+    ['a retry status that is not 5xx', { hosts: ['http://a'], retryStatuses: [503, 404] }, 'retryStatuses[1]: expected a 5xx HTTP status (a 4xx is the caller\'s to handle), got 404'],
     ['loadBalance not a boolean', { hosts: ['http://a'], loadBalance: 'yes' }, 'loadBalance: expected true or false, got "yes"'],
   ];
   for (const [what, config, message] of bad) {
