@@ -5,12 +5,19 @@ import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 // Comlink and idb-keyval are bundled in: the worker is loaded by URL, and the page entry works without a bundler.
+// What a page loads on first use (board.fetch) is a chunk of its own beside the entry.
 const browser = (input, file) => ({
   input,
   output: [
-    { file: `dist/${file}.js`, format: 'es', sourcemap: true },
+    { dir: 'dist', entryFileNames: `${file}.js`, chunkFileNames: `${file}-[name].js`, format: 'es', sourcemap: true },
     // Terser packs tighter than esbuild here; the bundled libraries' licenses go to dist/THIRD-PARTY-NOTICES.txt.
-    { file: `dist/${file}.min.js`, format: 'es', plugins: [terser({ module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } })] },
+    {
+      dir: 'dist',
+      entryFileNames: `${file}.min.js`,
+      chunkFileNames: `${file}-[name].min.js`,
+      format: 'es',
+      plugins: [terser({ module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } })],
+    },
   ],
   plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022' })],
 });
@@ -45,7 +52,7 @@ export default [
   // The page `npm start` serves: connect() on the built worker, the demo feed, host controls and the inspector.
   {
     input: 'demo/demo.ts',
-    output: { file: 'dist/demo.js', format: 'es', sourcemap: true },
+    output: { file: 'dist/demo.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022' })],
   },
 ];

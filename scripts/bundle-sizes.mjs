@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 export const BUDGETS = [
-  { file: 'dist/switchboard.min.js', what: 'page entry (with Comlink)', budget: 3 * 1024 },
+  // 3 KB until board.resolve, board.fetch (its loader; the request code is a chunk loaded on first use) and
+  // Flowplayer's callbacks came in: they cost about 60 B more, which no further squeeze of the shim could pay for.
+  { file: 'dist/switchboard.min.js', what: 'page entry (with Comlink)', budget: 3200 },
   { file: 'dist/switchboard-worker.min.js', what: 'worker (with Comlink, idb-keyval)', budget: 12 * 1024 },
 ];
 

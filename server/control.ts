@@ -84,6 +84,12 @@ async function act(hosts: readonly Host[], index: number, action: string | undef
       host.inject(text);
       break;
     }
+    case 'files': {
+      const status = (body as { status?: unknown } | undefined)?.status;
+      if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599) throw new Error('files: status must be an HTTP status');
+      host.answerFiles(status as number);
+      break;
+    }
     case 'refuse':
       if (!Array.isArray(body) || !body.every((type) => type === 'ws' || type === 'http' || type === 'poll')) {
         throw new Error('refuse: the body must be an array of "ws", "http" and "poll"');

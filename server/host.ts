@@ -42,6 +42,8 @@ export interface Counts {
   connections: Record<TransportType, number>;
   /** Subscribers by topic. */
   subscribers: Record<string, number>;
+  /** Requests for /files/ answered (of any status). */
+  files: number;
 }
 
 export class Host {
@@ -58,6 +60,8 @@ export class Host {
   readonly #stopWatching: () => void;
   readonly #name: string | undefined;
   #refused: Set<TransportType>;
+  #fileStatus = 200;
+  #files = 0;
   #state: HostState = 'down';
   #port: number;
 
@@ -197,6 +201,11 @@ export class Host {
     return published.message;
   }
 
+  /** The status /files/ answers with from now on: 200 serves, anything else refuses (a 503 to test board.fetch). */
+  answerFiles(status: number): void {
+    this.#fileStatus = status;
+  }
+
   /** Switches the types this host refuses with 404. */
   refuse(types: TransportType[]): void {
     this.#refused = new Set(types);
@@ -205,7 +214,7 @@ export class Host {
   counts(): Counts {
     const connections: Record<TransportType, number> = { ws: 0, http: 0, poll: 0 };
     for (const client of this.#clients) if (client.type) connections[client.type]++;
-    return { connections, subscribers: this.#fanout.counts() };
+    return { connections, subscribers: this.#fanout.counts(), files: this.#files };
   }
 
   #forgetClients(): void {
@@ -250,6 +259,7 @@ export class Host {
     const url = new URL(request.url ?? '/', 'http://host');
     const route = `${request.method} ${url.pathname}`;
     if (route === 'POST /session') return this.#createSession(request, response);
+    if (url.pathname.startsWith('/files/')) return this.#file(request.method ?? 'GET', url.pathname, response);
     if (route !== 'GET /stream' && route !== 'GET /poll' && route !== 'POST /send') return answer(response, 404, 'not found');
     const session = this.#sessions.get(url.searchParams.get('session') ?? '');
     if (!session) return answer(response, 404, 'unknown session');
@@ -279,6 +289,13 @@ export class Host {
     this.#sessions.set(session.id, session);
     this.#clients.add(session.client);
     answer(response, 200, JSON.stringify({ session: session.id }), 'application/json');
+  }
+
+  /** /files/*: what a resolved URL or board.fetch reaches: which host answered, to which method and path. */
+  #file(method: string, path: string, response: ServerResponse): void {
+    this.#files++;
+    if (this.#fileStatus !== 200) return answer(response, this.#fileStatus, `${this.name} answers ${this.#fileStatus}`);
+    answer(response, 200, JSON.stringify({ host: this.name, method, path }), 'application/json');
   }
 
   /** POST /send: a JSON array of frames, each handled in order. */

@@ -14,6 +14,10 @@ export interface ConnectOptions {
   store?: string;
   /** Replace the config of a worker that other tabs started with another one. */
   reconfigure?: boolean;
+  /** Flowplayer's callbacks, another way to write board.on('connect' | 'connectFailed' | 'failed'). */
+  onConnect?(host: string, index: number): void;
+  onConnectFailed?(host: string, index: number): void;
+  onFailed?(): void;
 }
 
 /** Each event's detail. */
@@ -31,6 +35,11 @@ export interface BoardState extends BrokerState {
   tabs: number;
 }
 
+/** fetch()'s options: RequestInit, and whether a request that is not idempotent may go to a second host. */
+export interface FetchInit extends RequestInit {
+  retry?: boolean;
+}
+
 export interface MessageInfo { topic: string; seq: number }
 
 export interface Board {
@@ -45,6 +54,10 @@ export interface Board {
   reconnect(): Promise<void>;
   /** Forgets a host's failure expiry (by its index in the config), so the next round tries it. */
   clearExpiry(index: number): Promise<void>;
+  /** `path` on the connected host; when none is, on the first the failover loop reaches (Flowplayer's URL resolver). */
+  resolve(path: string): Promise<string>;
+  /** A request tried on the hosts in failover order, each bounded by connectTimeout, sharing the hosts' failure expiries. */
+  fetch(path: string, init?: FetchInit): Promise<Response>;
   /** This tab only: its topics are released; other tabs keep the connection. */
   close(): void;
 }

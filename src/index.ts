@@ -7,14 +7,14 @@ import type { Tab, TabMessage } from './tab.ts';
 import { VERSION } from './version.ts';
 
 export { ConfigError, VERSION };
-export type { Board, BoardEvent, BoardEvents, BoardState, ConnectOptions, MessageInfo } from './board.ts';
+export type { Board, BoardEvent, BoardEvents, BoardState, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
 export type { ConnectionType, Group, Server, SwitchboardConfig } from './config.ts';
 export type { Gap } from './topics.ts';
 
 type OnMessage = (data: unknown, info: MessageInfo) => void;
 
-/** One attachment to a running worker; `gone` rejects with GONE when that worker dies. */
-interface Link { tab: Remote<Tab>; gone: Promise<never>; releaseLock(): void; close(): void }
+/** One attachment to a running worker; `gone` resolves to GONE when that worker dies. */
+interface Link { tab: Remote<Tab>; gone: Promise<typeof GONE>; releaseLock(): void; close(): void }
 
 const GONE = Symbol('worker gone');
 
@@ -38,7 +38,11 @@ export async function connect(options: ConnectOptions): Promise<Board> {
         for (const listener of entry.listeners) guard(() => listener(payload, { topic, seq }));
       }
     } else {
-      for (const listener of events.get(data.event) ?? []) guard(() => listener(data.detail as never));
+      const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } };
+      for (const listener of events.get(event) ?? []) guard(() => listener(detail as never));
+      // Flowplayer's callbacks, another way to write board.on().
+      const flowplayer = { connect: options.onConnect, connectFailed: options.onConnectFailed, failed: options.onFailed }[event as string];
+      if (flowplayer) guard(() => flowplayer(detail.host, detail.index));
     }
   };
 
@@ -63,15 +67,13 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       if ('port' in worker) worker.port.close();
     };
     try {
-      const request = { version: VERSION, config: options.config, reconfigure: !!options.reconfigure, store: options.store ?? 'switchboard', tabLock, port: channel.port2 };
+      const { config, reconfigure, store } = options;
+      const request = { version: VERSION, config, reconfigure, store, tabLock, port: channel.port2 };
       const { workerLock } = await Promise.race([tab.attach(transfer(request, [channel.port2])), failed]);
-      let died!: (reason: unknown) => void;
-      const gone = new Promise<never>((_, reject) => (died = reject));
-      gone.catch(() => undefined);
       // The worker's lock comes to us only when the worker is gone: start another and restore.
-      void navigator.locks.request(workerLock, () => {
-        died(GONE);
+      const gone: Promise<typeof GONE> = navigator.locks.request(workerLock, () => {
         if (!closed) restart();
+        return GONE;
       });
       return { tab, gone, releaseLock, close };
     } catch (error) {
@@ -95,11 +97,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     for (;;) {
       if (closed) throw new Error('Switchboard: this board is closed');
       const current = await link;
-      try {
-        return await Promise.race([run(current.tab), current.gone]);
-      } catch (error) {
-        if (error !== GONE) throw revive(error);
-      }
+      const result = await Promise.race([run(current.tab), current.gone]);
+      if (result !== GONE) return result as T;
     }
   };
 
@@ -116,32 +115,29 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const board: Board = {
     async subscribe(topic, onMessage) {
       if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
-      let entry = topics.get(topic);
-      if (!entry) {
-        const fresh = { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)), seq: 0 };
-        topics.set(topic, (entry = fresh));
-        fresh.held.catch(() => topics.get(topic) === fresh && topics.delete(topic));
-      }
+      const entry = topics.get(topic) ?? { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)), seq: 0 };
+      topics.set(topic, entry);
       // A wrapper, so the same function subscribed twice is two subscriptions.
       const listener: OnMessage = (data, info) => onMessage(data, info);
       entry.listeners.add(listener);
-      await entry.held;
-      const held = entry;
-      return async () => {
-        held.listeners.delete(listener);
-        if (held.listeners.size > 0 || topics.get(topic) !== held) return;
+      const unsubscribe = async () => {
+        entry.listeners.delete(listener);
+        if (entry.listeners.size || topics.get(topic) !== entry) return;
         topics.delete(topic);
         await call((tab) => tab.unsubscribe(topic));
       };
-    },
-    async send(topic, data) {
-      const id = crypto.randomUUID();
-      try {
-        await call((tab) => tab.send(topic, data, id));
-      } catch (error) {
-        if ((error as Error).name === 'DataCloneError') throw new TypeError(`send: data for "${topic}" cannot be cloned (${(error as Error).message})`);
+      // A refused topic (a bad name) is forgotten here too; the worker never held it.
+      await entry.held.catch((error) => {
+        if (topics.get(topic) === entry) topics.delete(topic);
         throw error;
-      }
+      });
+      return unsubscribe;
+    },
+    send(topic, data) {
+      const id = crypto.randomUUID();
+      return call((tab) => tab.send(topic, data, id)).catch((error: Error) => {
+        throw error.name === 'DataCloneError' ? new TypeError(`send: data for "${topic}" cannot be cloned (${error.message})`) : error;
+      });
     },
     state: () => call((tab) => tab.state()),
     on(event, listener) {
@@ -153,6 +149,9 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     setLoadBalancing: (value) => call((tab) => tab.setLoadBalancing(value)),
     reconnect: () => call((tab) => tab.reconnect()),
     clearExpiry: (index) => call((tab) => tab.clearExpiry(index)),
+    resolve: (path) => call((tab) => tab.resolve(path)),
+    // Loaded on first use, so pages that only stream don't pay for it.
+    fetch: (path, init) => import('./request.ts').then(({ fetchThrough }) => fetchThrough(call, path, init)),
     close() {
       if (closed) return;
       goodbye();
@@ -174,7 +173,7 @@ function guard(run: () => void): void {
   }
 }
 
-/** Errors cross from the worker as plain Errors: a ConfigError becomes one again. */
+/** Errors cross from the worker as plain Errors: a ConfigError (only attach throws one) becomes one again. */
 function revive(error: unknown): unknown {
   if (!(error instanceof Error) || error.name !== 'ConfigError') return error;
   const [path, ...reason] = error.message.split(': ');

@@ -8,9 +8,9 @@ import type { Tabs } from './tabs.ts';
 export interface AttachRequest {
   version: string;
   config: unknown;
-  reconfigure: boolean;
-  /** IndexedDB store for host failure expiries. */
-  store: string;
+  reconfigure?: boolean;
+  /** IndexedDB store for host failure expiries; default 'switchboard'. */
+  store?: string;
   /** A Web Lock the tab holds while it lives: granted to the worker once the tab is gone. */
   tabLock: string;
   /** Where the worker posts this tab's message batches and events; nothing on it is answered. */

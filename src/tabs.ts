@@ -41,7 +41,7 @@ export class Tabs {
     const settings = parseConfig(request.config);
     const config = canonical(request.config);
     if (!this.current) {
-      const world = this.host.world(request.store, (reason) => this.broadcast('error', { what: 'storage', reason }));
+      const world = this.host.world(request.store ?? 'switchboard', (reason) => this.broadcast('error', { what: 'storage', reason }));
       this.current = { broker: new Broker(settings, world, (name, detail) => this.broadcast(name, detail)), config };
     } else if (this.current.config !== config) {
       if (!request.reconfigure) {

@@ -40,6 +40,8 @@ export type HostState = 'up' | 'blackholed' | 'down';
 export interface HostCounts {
   connections: Record<HostType, number>;
   subscribers: Record<string, number>;
+  /** Requests for /files/ answered. */
+  files: number;
 }
 
 /** What to do to one host. */
@@ -49,6 +51,7 @@ export type HostAction = { host: number } & (
   | { action: 'publish'; topic: string; data: unknown }
   | { action: 'inject'; text: string }
   | { action: 'refuse'; types: HostType[] }
+  | { action: 'files'; status: number }
 );
 
 export type ControlRequest = HostAction & { id: number };

@@ -85,6 +85,8 @@ export function clusterPlugin(): ClusterPlugin {
         return host.inject(request.text);
       case 'refuse':
         return host.refuse(request.types);
+      case 'files':
+        return host.answerFiles(request.status);
       case 'counts':
         return host.counts();
       case 'state':
@@ -109,6 +111,8 @@ export function clusterPlugin(): ClusterPlugin {
         return void (await host.act('inject', { text: request.text }));
       case 'refuse':
         return void (await host.act('refuse', request.types));
+      case 'files':
+        return void (await host.act('files', { status: request.status }));
       default:
         return void (await host.act(request.action));
     }

@@ -43,6 +43,8 @@ export interface Cluster {
   inject(host: number, text: string): Promise<void>;
   /** The types the host answers with 404 from now on (an empty list serves all). */
   refuse(host: number, types: HostType[]): Promise<void>;
+  /** The status the host's /files/ answers with (200 serves `{host, method, path}` as JSON). */
+  files(host: number, status: number): Promise<void>;
   /** Open connections by type, and subscribers by topic. */
   counts(host: number): Promise<HostCounts>;
   state(host: number): Promise<HostState>;
@@ -83,6 +85,7 @@ function handle(info: ClusterInfo): Cluster {
     publish: (topic, data, host = 0) => control({ host, action: 'publish', topic, data }),
     inject: (host, text) => control({ host, action: 'inject', text }),
     refuse: (host, types) => control({ host, action: 'refuse', types }),
+    files: (host, status) => control({ host, action: 'files', status }),
     counts: (host) => control({ host, action: 'counts' }),
     state: (host) => control({ host, action: 'state' }),
     stop: () => executeServerCommand(STOP, { id: info.id }),

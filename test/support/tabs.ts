@@ -54,7 +54,7 @@ export async function openTabsOn(cluster: Cluster, n: number, options: ConnectOp
     await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
   }
   // subscribe() resolves once the worker holds the topic; what is published before a host holds it is not for us.
-  const held = async (host: number) => (await cluster.counts(host).catch(() => undefined))?.subscribers[topic] === 1;
+  const held = async (host: number) => ((await cluster.counts(host).catch(() => undefined))?.subscribers[topic] ?? 0) > 0;
   await until(`a host to hold ${topic}`, async () => (await Promise.all(cluster.hosts.map((_, i) => held(i)))).includes(true));
   return tabs;
 }
