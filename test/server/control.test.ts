@@ -106,7 +106,7 @@ test('counts gives connections by type and subscribers by topic', async () => {
   const stream = new AbortController();
   await fetch(`${host.url}/stream?session=${streaming}`, { signal: stream.signal });
   after(() => stream.abort());
-  assert.deepEqual(await (await post('/hosts/0/counts')).json(), { connections: { ws: 2, http: 1, poll: 1 }, subscribers: { x: 2, y: 1 } });
+  assert.deepEqual(await (await post('/hosts/0/counts')).json(), { connections: { ws: 2, http: 1, poll: 1 }, subscribers: { x: 2, y: 1 }, files: 0 });
 });
 
 test('refuse answers 404 to the refused types only', async () => {
@@ -134,4 +134,19 @@ test('a bad control request is answered 400 with what is wrong', async () => {
   assert.match(await (await post('/hosts/0/publish', { data: 1 })).text(), /^publish: topic must be a non-empty string/);
   assert.equal(await (await post('/hosts/0/refuse', ['smoke'])).text(), 'refuse: the body must be an array of "ws", "http" and "poll"');
   assert.equal(hosts[0]!.state, 'up');
+});
+
+test('files serves which host answered, and answers the status the control surface sets, with CORS', async () => {
+  const hosts = await startHosts(1);
+  const host = hosts[0]!;
+  const post = await control(hosts);
+  const served = await fetch(`${host.url}/files/video/clip.mp4`);
+  assert.equal(served.headers.get('access-control-allow-origin'), '*');
+  assert.deepEqual(await served.json(), { host: 'h0', method: 'GET', path: '/files/video/clip.mp4' });
+  assert.equal((await post('/hosts/0/files', { status: 503 })).status, 200);
+  const refused = await fetch(`${host.url}/files/x`, { method: 'POST', body: 'x' });
+  assert.equal(refused.status, 503);
+  assert.equal(await refused.text(), 'h0 answers 503');
+  assert.equal((await post('/hosts/0/files', { status: 'nope' })).status, 400);
+  assert.equal(host.counts().files, 2);
 });

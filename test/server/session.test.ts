@@ -59,7 +59,7 @@ test('a session with no stream or poll for the expiry ends, and its subscription
   assert.equal((await send(host!, session, [])).status, 204);
   await new Promise((resolve) => setTimeout(resolve, 400));
   assert.equal((await send(host!, session, [])).status, 404);
-  assert.deepEqual(host!.counts(), { connections: { ws: 0, http: 0, poll: 0 }, subscribers: {} });
+  assert.deepEqual(host!.counts(), { connections: { ws: 0, http: 0, poll: 0 }, subscribers: {}, files: 0 });
 });
 
 test('a session that never streams or polls expires too', async () => {
