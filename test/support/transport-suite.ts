@@ -136,7 +136,7 @@ export function transportSuite(type: TransportType): void {
         await new Promise((resolve) => setTimeout(resolve, 100));
         counts = await cluster.counts(0);
       }
-      expect(counts).to.deep.equal({ connections: { ws: 0, http: 0, poll: 0 }, subscribers: {} });
+      expect(counts).to.deep.equal({ connections: { ws: 0, http: 0, poll: 0 }, subscribers: {}, files: 0 });
       expect(recorder.closedWith).to.deep.equal([]);
     });
   });
