@@ -148,13 +148,13 @@ export class Broker {
 
   /** A page's request begins on a host: reported as a connection attempt would be. */
   requestAttempt(index: number): void {
-    const { host } = this.host(index);
+    const { host } = this.host(index, 'requestAttempt');
     this.emit('connect', { host, index, type: 'http', request: true });
   }
 
   /** A page's request failed on a host: it gets its failure expiry, which the streaming loop honours too. */
   requestFailed(index: number, reason: string): void {
-    const { host, url } = this.host(index);
+    const { host, url } = this.host(index, 'requestFailed');
     void this.world.expiries.fail(url, this.world.clock.now() + this.settings.failureExpiry).then(() => this.refreshExpiries());
     this.emit('connectFailed', { host, index, type: 'http', reason, request: true });
   }
@@ -178,8 +178,7 @@ export class Broker {
 
   /** Forgets a host's failure expiry (an inspector action). */
   async clearExpiry(index: number): Promise<void> {
-    const host = this.settings.hosts[index];
-    if (host) await this.world.expiries.clear(host.url);
+    await this.world.expiries.clear(this.host(index, 'clearExpiry').url);
     await this.refreshExpiries();
   }
 
@@ -212,13 +211,14 @@ export class Broker {
   }
 
   private plan(): Host[] {
-    const plan = this.loop?.state.plan.map(({ index }) => this.host(index));
+    const plan = this.loop?.state.plan.map(({ index }) => this.settings.hosts[index]!);
     return plan ?? (this.idlePlan ??= drawPlan(this.settings.plan, this.loadBalance, this.world.random));
   }
 
-  private host(index: number): Host {
-    const host = this.settings.hosts[index];
-    if (!host) throw new RangeError(`no host has index ${index}: the config has ${this.settings.hosts.length} (0 to ${this.settings.hosts.length - 1})`);
+  /** The host at `index` in the config; a clear error, named for `call`, for any other index. */
+  private host(index: number, call: string): Host {
+    const host = Number.isInteger(index) ? this.settings.hosts[index] : undefined;
+    if (!host) throw new RangeError(`${call}: index must be a host's index in the config, 0 to ${this.settings.hosts.length - 1}, got ${String(index)}`);
     return host;
   }
 

@@ -244,4 +244,12 @@ describe('broker', () => {
     expect(connects.slice(-1), 'after b drops, c (failed by a request) is skipped').to.deep.equal(['http://a.test']);
     broker.close();
   });
+
+  it('names the call and the valid range for a host index that is not in the config', async () => {
+    const { broker } = setup();
+    const error = await broker.clearExpiry(7).then(() => '', (e: Error) => e.message);
+    expect(error).to.equal("clearExpiry: index must be a host's index in the config, 0 to 1, got 7");
+    expect(() => broker.requestFailed(1.5, 'x')).to.throw("requestFailed: index must be a host's index in the config, 0 to 1, got 1.5");
+    broker.close();
+  });
 });
