@@ -56,9 +56,21 @@ export type HostAction = { host: number } & (
 
 export type ControlRequest = HostAction & { id: number };
 
+/** A feed on a cluster's backplane: `topics` topics (ticks/feed0, ...) at `rate` messages per second in all. */
+export interface FeedRequest { id: number; topics: number; rate: number }
+
+/** The chaos run's length and seed, from CHAOS_SECONDS and CHAOS_SEED in the test runner's environment. */
+export interface ChaosConfig { seconds: number; seed: number }
+
 export const START = 'cluster-start';
 export const CONTROL = 'cluster-control';
 export const STOP = 'cluster-stop';
 export const START_PROCESSES = 'cluster-start-processes';
 /** kill -9 of one host process of a process cluster: payload `{ id, host }`. */
 export const KILL_PROCESS = 'cluster-kill-process';
+/** Starts a feed (FeedRequest) on a cluster; answers its topics. One feed per cluster. */
+export const FEED_START = 'cluster-feed-start';
+/** Stops a cluster's feed: payload `{ id }`; answers how many it published per topic. */
+export const FEED_STOP = 'cluster-feed-stop';
+/** Answers the ChaosConfig. */
+export const CHAOS_CONFIG = 'chaos-config';

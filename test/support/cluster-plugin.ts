@@ -1,18 +1,24 @@
 // web-test-runner plugin: starts reference-server clusters on loopback for browser tests, and works their switches.
 
 import { MemoryBackplane } from '../../server/backplane.ts';
+import { startFeed } from '../../server/feed.ts';
 import { Host } from '../../server/host.ts';
 import { startHostProcess, type HostProcess } from '../server/redis-hosts.ts';
 import { startRedis, type RedisServer } from '../server/redis-server.ts';
 import {
+  CHAOS_CONFIG,
   CONTROL,
+  FEED_START,
+  FEED_STOP,
   KILL_PROCESS,
   START,
   START_PROCESSES,
   STOP,
   type ClusterInfo,
+  type ChaosConfig,
   type ClusterOptions,
   type ControlRequest,
+  type FeedRequest,
   type ProcessClusterOptions,
 } from './cluster-commands.ts';
 
@@ -28,6 +34,7 @@ type HostRequest = { id: number; host: number };
 export function clusterPlugin(): ClusterPlugin {
   const clusters = new Map<number, Host[]>();
   const processClusters = new Map<number, { redis: RedisServer; hosts: HostProcess[] }>();
+  const feeds = new Map<number, { topics: string[]; stop: () => void }>();
   let next = 1;
 
   async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
@@ -118,7 +125,31 @@ export function clusterPlugin(): ClusterPlugin {
     }
   }
 
+  /** The demo feed, on pairs feed0, feed1, ..., so its topics are ticks/feed0, ticks/feed1, ... */
+  function feed({ id, topics, rate }: FeedRequest): string[] {
+    const backplane = clusters.get(id)?.[0]?.backplane;
+    if (!backplane) throw new Error(`feed: cluster ${id} is not running (feeds need an in-process cluster)`);
+    if (feeds.has(id)) throw new Error(`feed: cluster ${id} already has a feed; stop it first`);
+    if (!(Number.isInteger(topics) && topics > 0)) throw new Error(`feed: topics must be a positive integer, got ${topics}`);
+    if (!(rate > 0)) throw new Error(`feed: rate must be a positive number of messages per second, got ${rate}`);
+    const pairs = Array.from({ length: topics }, (_, i) => `feed${i}`);
+    feeds.set(id, { topics: pairs.map((pair) => `ticks/${pair}`), stop: startFeed(backplane, { pairs, rate: rate / topics }) });
+    return feeds.get(id)!.topics;
+  }
+
+  /** Stops the feed; the backplane's seq of each topic is how many messages it published there. */
+  async function stopFeed(id: number): Promise<Record<string, number>> {
+    const running = feeds.get(id);
+    if (!running) throw new Error(`feed: cluster ${id} has no feed running`);
+    feeds.delete(id);
+    running.stop();
+    const backplane = clusters.get(id)![0]!.backplane;
+    return Object.fromEntries(await Promise.all(running.topics.map(async (topic) => [topic, await backplane.seq(topic)])));
+  }
+
   async function stop(id: number): Promise<void> {
+    feeds.get(id)?.stop();
+    feeds.delete(id);
     const hosts = clusters.get(id) ?? [];
     clusters.delete(id);
     await Promise.all(hosts.map((host) => host.close()));
@@ -137,6 +168,9 @@ export function clusterPlugin(): ClusterPlugin {
       if (command === START_PROCESSES) return startProcesses(payload as ProcessClusterOptions | undefined);
       if (command === CONTROL) return control(payload as ControlRequest).then((result) => result ?? true);
       if (command === KILL_PROCESS) return processOf(payload as HostRequest).kill('SIGKILL').then(() => true);
+      if (command === FEED_START) return Promise.resolve(feed(payload as FeedRequest));
+      if (command === FEED_STOP) return stopFeed((payload as { id: number }).id);
+      if (command === CHAOS_CONFIG) return Promise.resolve(chaosConfig());
       if (command === STOP) return stop((payload as { id: number }).id).then(() => true);
       return undefined;
     },
@@ -144,4 +178,13 @@ export function clusterPlugin(): ClusterPlugin {
       await Promise.all([...clusters.keys(), ...processClusters.keys()].map(stop));
     },
   };
+}
+
+/** CHAOS_SECONDS (default 10) and CHAOS_SEED (default 1, so the in-suite run is the same each time). */
+function chaosConfig(): ChaosConfig {
+  const seconds = Number(process.env.CHAOS_SECONDS ?? 10);
+  const seed = Number(process.env.CHAOS_SEED ?? 1);
+  if (!(seconds > 0)) throw new Error(`CHAOS_SECONDS must be a positive number of seconds, got "${process.env.CHAOS_SECONDS}"`);
+  if (!Number.isInteger(seed)) throw new Error(`CHAOS_SEED must be an integer, got "${process.env.CHAOS_SEED}"`);
+  return { seconds, seed };
 }

@@ -2,11 +2,15 @@
 
 import { executeServerCommand } from '@web/test-runner-commands';
 import {
+  CHAOS_CONFIG,
   CONTROL,
+  FEED_START,
+  FEED_STOP,
   KILL_PROCESS,
   START,
   START_PROCESSES,
   STOP,
+  type ChaosConfig,
   type ClusterInfo,
   type ClusterOptions,
   type ControlRequest,
@@ -14,10 +18,11 @@ import {
   type HostCounts,
   type HostState,
   type HostType,
+  type FeedRequest,
   type ProcessClusterOptions,
 } from './cluster-commands.ts';
 
-export type { ClusterOptions, HostCounts, HostState, HostType, ProcessClusterOptions };
+export type { ChaosConfig, ClusterOptions, HostCounts, HostState, HostType, ProcessClusterOptions };
 
 /** Hosts on 127.0.0.1 sharing a backplane. Start one per test and stop it after, so tests cannot disturb each other. */
 export interface Cluster {
@@ -48,7 +53,11 @@ export interface Cluster {
   /** Open connections by type, and subscribers by topic. */
   counts(host: number): Promise<HostCounts>;
   state(host: number): Promise<HostState>;
-  /** Closes every host. */
+  /** Publishes on `topics` topics at `rate` messages per second in all, in the server, until stopFeed(); resolves the topics. */
+  feed(topics: number, rate: number): Promise<string[]>;
+  /** Stops the feed; resolves how many messages it published on each topic. */
+  stopFeed(): Promise<Record<string, number>>;
+  /** Closes every host, and stops the feed. */
   stop(): Promise<void>;
 }
 
@@ -88,6 +97,13 @@ function handle(info: ClusterInfo): Cluster {
     files: (host, status) => control({ host, action: 'files', status }),
     counts: (host) => control({ host, action: 'counts' }),
     state: (host) => control({ host, action: 'state' }),
+    feed: (topics, rate) => executeServerCommand<string[], FeedRequest>(FEED_START, { id: info.id, topics, rate }),
+    stopFeed: () => executeServerCommand(FEED_STOP, { id: info.id }),
     stop: () => executeServerCommand(STOP, { id: info.id }),
   };
+}
+
+/** The chaos run's length and seed, as the test runner was started with (CHAOS_SECONDS, CHAOS_SEED). */
+export function chaosConfig(): Promise<ChaosConfig> {
+  return executeServerCommand<ChaosConfig, undefined>(CHAOS_CONFIG);
 }
