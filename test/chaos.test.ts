@@ -8,6 +8,8 @@ import { seededRandom } from './support/random.ts';
 import { range, until, type TestTab } from './support/tabs.ts';
 
 const HOSTS = 3;
+/** Each host is reached by its own connection type, so failovers cross them. */
+const TYPES = ['ws', 'http', 'poll'] as const;
 const TOPICS = Array.from({ length: 20 }, (_, i) => `ticks/feed${i}`);
 const RATE = 1000;
 const ORDERS = 'chaos/orders';
@@ -23,7 +25,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The host the worker is connected to, if any: switches on the others cause no failover. */
 async function connected(cluster: Cluster): Promise<number | undefined> {
   const counts = await Promise.all(cluster.hosts.map((_, host) => cluster.counts(host)));
-  const host = counts.findIndex(({ connections }) => connections.ws > 0);
+  const host = counts.findIndex(({ connections }) => connections.ws + connections.http + connections.poll > 0);
   return host < 0 ? undefined : host;
 }
 
@@ -78,10 +80,9 @@ describe('chaos', () => {
     this.timeout(seconds * 1000 + 60_000);
     console.log(`chaos: seed ${seed}, ${seconds} s; replay with CHAOS_SEED=${seed} CHAOS_SECONDS=${seconds} npm run chaos`);
     const cluster = await fixture.cluster({ hosts: HOSTS, heartbeat: 300 });
-    // Failover fast, and never give up: a host is always up, so the broker must keep finding it.
+    // Fail over fast, and never give up: a host is always up, so the broker must keep finding it.
     const options = testOptions({
-      hosts: cluster.hosts,
-      types: ['ws'],
+      hosts: cluster.hosts.map((url, i) => ({ url, types: [TYPES[i]!] })),
       connectTimeout: 500,
       reconnectDelay: 100,
       maxReconnectDelay: 500,
