@@ -10,7 +10,8 @@ export type TabCommand =
   | { command: 'tab-eval'; payload: { id: number; expression: string } }
   | { command: 'tab-close' | 'tab-crash'; payload: { id: number } }
   | { command: 'tab-navigate'; payload: { id: number; url: string } }
-  | { command: 'worker-kill' | 'worker-probe'; payload: { name: string } };
+  | { command: 'worker-kill' | 'worker-probe'; payload: { name: string } }
+  | { command: 'long-session-config'; payload: undefined };
 
 /** What a SharedWorker holds after a garbage collection: its JS heap and its live MessagePorts. */
 export interface WorkerProbe { heapBytes: number; ports: number }
@@ -23,6 +24,8 @@ export function tabsPlugin(): TestRunnerPlugin {
   return {
     name: 'switchboard-tabs',
     async executeCommand({ command, payload, session }) {
+      // How long the long-session test runs: LONG_SESSION_SECONDS (npm run long-session), or its short version.
+      if (command === 'long-session-config') return { seconds: Number(process.env.LONG_SESSION_SECONDS ?? 0) };
       if (!command.startsWith('tab-') && !command.startsWith('worker-')) return undefined;
       const launcher = session.browser as unknown as Launcher;
       if (launcher.type !== 'puppeteer') throw new Error(`${command}: needs a puppeteer browser (Chromium), not ${launcher.type}`);

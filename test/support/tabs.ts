@@ -35,6 +35,11 @@ export function probeWorker(name: string): Promise<WorkerProbe> {
   return executeServerCommand<WorkerProbe, { name: string }>('worker-probe', { name });
 }
 
+/** Seconds the long-session test should run (LONG_SESSION_SECONDS), or 0 for its short version. */
+export async function longSessionSeconds(): Promise<number> {
+  return (await executeServerCommand<{ seconds: number }, undefined>('long-session-config')).seconds;
+}
+
 /** Waits until `check` returns true, polling; fails after `ms` with `what`. */
 export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
