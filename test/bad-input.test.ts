@@ -89,7 +89,7 @@ describe('bad input', () => {
       const seqs: number[] = [];
       await board.subscribe('t', (_, { seq }) => seqs.push(seq));
       await subscribedUpstream('t');
-      const bad = ['{"op":"msg","topic":"t"', '[1,2,3]', '"just a string"', '{"op":"teleport"}', '{"op":"msg","topic":"t","seq":"one","data":1}', '{"op":"ack"}', 'x'.repeat(5000)];
+      const bad = ['{"op":"msg","topic":"t"', '[1,2,3]', '"just a string"', '{"op":"teleport"}', '{"op":"msg","topic":"t","seq":"one","data":1}', '{"op":"ack"}', 'x'.repeat(5000), `{"op":"msg","topic":"t","seq":${'9'.repeat(2_000_000)}}`];
       for (const text of bad) await cluster.inject(0, text);
       await cluster.publish('t', 'after');
       await until('the message after the bad frames', () => seqs.length === 1);
