@@ -24,18 +24,20 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   // Safari ignores options.name: a name in the URL keeps workers apart in every engine.
   url.searchParams.set('name', name);
   /** This tab's topics: their listeners, and the last seq seen, to resume from in a new worker. */
-  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown>; seq: number }>();
+  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown>; seq?: number }>();
   const events = new Map<BoardEvent, Set<(detail: never) => void>>();
   let closed = false;
 
   const dispatch = ({ data }: MessageEvent<TabMessage>) => {
     if (Array.isArray(data)) {
-      for (const [topic, seq, payload] of data) {
+      for (const item of data) {
+        const [topic, seq, payload] = item;
         const entry = topics.get(topic);
         // After a worker restart, another tab may have resumed the topic from an earlier seq.
-        if (!entry || seq <= entry.seq) continue;
+        if (!entry || seq <= (entry.seq ?? -1)) continue;
         entry.seq = seq;
-        for (const listener of entry.listeners) guard(() => listener(payload, { topic, seq }));
+        // An item without data only says where the topic stands.
+        if (item.length > 2) for (const listener of entry.listeners) guard(() => listener(payload, { topic, seq }));
       }
     } else {
       const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } };
@@ -88,8 +90,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const restart = () => {
     link.then((old) => old.close(), () => undefined);
     link = open();
-    // A topic this tab has had no message of resumes from what the new worker's host says is newest.
-    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq || undefined))));
+    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))));
   };
 
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
@@ -115,7 +116,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   const board: Board = {
     async subscribe(topic, onMessage) {
       if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
-      const entry = topics.get(topic) ?? { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)), seq: 0 };
+      const entry = topics.get(topic) ?? { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)) };
       topics.set(topic, entry);
       // A wrapper, so the same function subscribed twice is two subscriptions.
       const listener: OnMessage = (data, info) => onMessage(data, info);

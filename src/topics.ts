@@ -1,7 +1,11 @@
 // The topic table: which tabs hold each topic, the last seq delivered, dedupe, gaps, and batched delivery per tab.
 
-/** One message as a tab receives it: topic, seq, data. */
-export type Delivery = [topic: string, seq: number, data: unknown];
+/**
+ * One message as a tab receives it: topic, seq, data. Without data it only tells the tab where the topic
+ * stands (its seq when the tab joined, or when the host first answered), so a tab that restores its topics
+ * into a new worker resumes from there even on a topic that has had no message yet.
+ */
+export type Delivery = [topic: string, seq: number, data: unknown] | [topic: string, seq: number];
 
 export interface Gap { topic: string; from: number; to: number }
 
@@ -38,6 +42,7 @@ export class TopicTable {
     const first = entry === undefined;
     if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: from, messages: 0 }));
     entry.subscribers.add(subscriber);
+    if (entry.seq !== undefined) this.enqueue(subscriber, [topic, entry.seq]);
     return { first, seq: entry.seq ?? 0 };
   }
 
@@ -74,22 +79,17 @@ export class TopicTable {
     if (entry.seq !== undefined && seq > entry.seq + 1) this.gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
     entry.seq = seq;
     entry.messages++;
-    for (const subscriber of entry.subscribers) {
-      let batch = this.batches.get(subscriber);
-      if (!batch) {
-        this.batches.set(subscriber, (batch = []));
-        if (this.batches.size === 1) this.schedule(this.flush);
-      }
-      batch.push([topic, seq, data]);
-    }
+    for (const subscriber of entry.subscribers) this.enqueue(subscriber, [topic, seq, data]);
   }
 
   /** A `subscribed` answer: the newest seq, and whether the replay since `from` was whole. */
   subscribed(topic: string, seq: number, recovered: boolean): void {
     const entry = this.topics.get(topic);
     if (!entry || seq <= (entry.seq ?? -1)) return;
-    if (entry.seq !== undefined && !recovered) this.gap(entry, { topic, from: entry.seq + 1, to: seq });
+    const first = entry.seq === undefined;
+    if (!first && !recovered) this.gap(entry, { topic, from: entry.seq! + 1, to: seq });
     entry.seq = seq;
+    if (first) for (const subscriber of entry.subscribers) this.enqueue(subscriber, [topic, seq]);
   }
 
   has(topic: string): boolean {
@@ -102,6 +102,16 @@ export class TopicTable {
 
   info(): TopicInfo[] {
     return [...this.topics].map(([topic, e]) => ({ topic, subscribers: e.subscribers.size, seq: e.seq ?? 0, messages: e.messages }));
+  }
+
+  /** Adds to the tab's batch for this turn, scheduling the flush with the turn's first item. */
+  private enqueue(subscriber: Subscriber, item: Delivery): void {
+    let batch = this.batches.get(subscriber);
+    if (!batch) {
+      this.batches.set(subscriber, (batch = []));
+      if (this.batches.size === 1) this.schedule(this.flush);
+    }
+    batch.push(item);
   }
 
   private gap(entry: Topic, gap: Gap): void {

@@ -8,14 +8,20 @@ import type { Delivery, Gap, Subscriber } from '../src/topics.ts';
 import { FakeClock, settle } from './support/fake-clock.ts';
 import { FakeTransport } from './support/fake-transport.ts';
 
-/** A tab that records what it receives. */
-function tab(): Subscriber & { batches: Delivery[][]; gaps: Gap[]; seqs(topic: string): number[] } {
+/** A tab that records what it receives: messages by batch, and apart from them, where each topic stands. */
+function tab(): Subscriber & { batches: Delivery[][]; stands: Delivery[]; gaps: Gap[]; seqs(topic: string): number[] } {
   const batches: Delivery[][] = [];
+  const stands: Delivery[] = [];
   const gaps: Gap[] = [];
   return {
     batches,
+    stands,
     gaps,
-    deliver: (batch) => batches.push(batch),
+    deliver: (batch) => {
+      stands.push(...batch.filter((item) => item.length === 2));
+      const messages = batch.filter((item) => item.length === 3);
+      if (messages.length > 0) batches.push(messages);
+    },
     gap: (gap) => gaps.push(gap),
     seqs: (topic) => batches.flat().filter(([t]) => t === topic).map(([, seq]) => seq),
   };
@@ -250,6 +256,22 @@ describe('broker', () => {
     const error = await broker.clearExpiry(7).then(() => '', (e: Error) => e.message);
     expect(error).to.equal("clearExpiry: index must be a host's index in the config, 0 to 1, got 7");
     expect(() => broker.requestFailed(1.5, 'x')).to.throw("requestFailed: index must be a host's index in the config, 0 to 1, got 1.5");
+    broker.close();
+  });
+
+  it('tells each tab where a topic stands: when the host first answers, and when the tab joins a live topic', async () => {
+    const { broker, clock, transport } = setup();
+    const [first, later] = [tab(), tab()];
+    broker.subscribe(first, 'quiet');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 7, recovered: true });
+    await clock.advance(0);
+    expect(first.stands).to.deep.equal([['quiet', 7]]);
+    expect(first.batches, 'no message is delivered for it').to.deep.equal([]);
+    expect(broker.subscribe(later, 'quiet')).to.equal(7);
+    await clock.advance(0);
+    expect(later.stands).to.deep.equal([['quiet', 7]]);
+    expect(first.stands, 'the first tab hears nothing new').to.have.length(1);
     broker.close();
   });
 });

@@ -57,4 +57,16 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await seqsOf(sender!, 'orders'), 'published once').to.deep.equal([1]);
   });
+
+  it('a topic with no message yet resumes in the next worker from where it stood: what is published meanwhile arrives', async () => {
+    cluster = await fixture.cluster({ hosts: 1 });
+    const opts = options({ hosts: cluster.hosts, types: ['ws'] });
+    const [tab] = await tabsOn(1, opts, 'quiet');
+    // The host's answer (seq 0) reaches the tab in the turn after it holds the topic; give it ample time.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await killWorker(opts.name!)).to.equal(1);
+    await cluster.publish('quiet', 'while the worker was down');
+    await until('the message to arrive through the next worker', async () => (await seqsOf(tab!, 'quiet')).length === 1, 10_000);
+    expect(await seqsOf(tab!, 'quiet')).to.deep.equal([1]);
+  });
 });
