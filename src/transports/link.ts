@@ -61,6 +61,8 @@ export function establish(request: ConnectRequest, listener: ConnectionListener,
           return listener.frame(frame);
         }
         if (frame.op === 'error') return finish(`${frame.code}: ${frame.message}`);
+        // A host draining as we connect is going away: this attempt fails, the loop moves on.
+        if (frame.op === 'drain') return finish('drain: the host is going away');
         if (frame.op !== 'welcome') return listener.protocolError(frame.op, 'arrived before welcome');
         if (frame.v !== PROTOCOL_VERSION) {
           return finish(`the host speaks protocol version ${frame.v}, not ${PROTOCOL_VERSION}`);
