@@ -1,7 +1,7 @@
 // A web-test-runner plugin that gives browser tests more tabs of their origin, through puppeteer and CDP.
 
 import type { TestRunnerPlugin } from '@web/test-runner-core';
-import type { Page } from 'puppeteer-core';
+import type { CDPSession, Page } from 'puppeteer-core';
 
 interface Launcher { type: string; getPage(sessionId: string): Page }
 
@@ -10,11 +10,14 @@ export type TabCommand =
   | { command: 'tab-eval'; payload: { id: number; expression: string } }
   | { command: 'tab-close' | 'tab-crash'; payload: { id: number } }
   | { command: 'tab-navigate'; payload: { id: number; url: string } }
-  | { command: 'worker-kill' | 'worker-probe'; payload: { name: string } }
+  | { command: 'worker-kill' | 'worker-probe' | 'worker-snapshot'; payload: { name: string } }
   | { command: 'long-session-config'; payload: undefined };
 
 /** What a SharedWorker holds after a garbage collection: its JS heap and its live MessagePorts. */
 export interface WorkerProbe { heapBytes: number; ports: number }
+
+/** A heap snapshot of a SharedWorker after a garbage collection: count and bytes by kind of object ("object:Tab", "closure:flush"). */
+export type WorkerSnapshot = Record<string, { count: number; bytes: number }>;
 
 /** Every tab the tests opened, closed when the run ends. */
 const tabs = new Map<number, Page>();
@@ -69,16 +72,27 @@ export function tabsPlugin(): TestRunnerPlugin {
           return workers.length;
         }
         case 'worker-probe': {
-          const target = testPage.browser().targets().find((t) => t.type() === 'shared_worker' && t.url().includes(encodeURIComponent(args.name)));
-          const worker = await target?.worker();
-          if (!worker) throw new Error(`worker-probe: no shared worker named ${args.name}`);
-          const cdp = worker.client;
+          const cdp = await workerSession(testPage, args.name, name);
           await cdp.send('HeapProfiler.collectGarbage');
           const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-          const prototype = await cdp.send('Runtime.evaluate', { expression: 'MessagePort.prototype' });
-          const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.result.objectId! });
+          // The array queryObjects returns holds every port it counts until its group is released: release it, or a port
+          // that happened to be alive during one probe would never be collected.
+          const objectGroup = 'worker-probe';
+          const prototype = await cdp.send('Runtime.evaluate', { expression: 'MessagePort.prototype', objectGroup });
+          const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.result.objectId!, objectGroup });
+          await cdp.send('Runtime.releaseObjectGroup', { objectGroup });
           const ports = Number(/\((\d+)\)/.exec(objects.description ?? '')?.[1] ?? NaN);
           return { heapBytes: usedSize, ports } satisfies WorkerProbe;
+        }
+        case 'worker-snapshot': {
+          const cdp = await workerSession(testPage, args.name, name);
+          await cdp.send('HeapProfiler.collectGarbage');
+          const chunks: string[] = [];
+          const collect = ({ chunk }: { chunk: string }) => void chunks.push(chunk);
+          cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+          await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+          cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+          return summarise(JSON.parse(chunks.join('')) as HeapSnapshot);
         }
       }
     },
@@ -87,6 +101,36 @@ export function tabsPlugin(): TestRunnerPlugin {
       tabs.clear();
     },
   };
+}
+
+/** The CDP session of the SharedWorker named `name`, for `command`. */
+async function workerSession(testPage: Page, name: string, command: string): Promise<CDPSession> {
+  const target = testPage.browser().targets().find((t) => t.type() === 'shared_worker' && t.url().includes(encodeURIComponent(name)));
+  const worker = await target?.worker();
+  if (!worker) throw new Error(`${command}: no shared worker named ${name}`);
+  return worker.client;
+}
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Counts a snapshot's nodes by type and name; strings and numbers by type alone, since their name is their value. */
+function summarise({ snapshot: { meta }, nodes, strings }: HeapSnapshot): WorkerSnapshot {
+  const width = meta.node_fields.length;
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => meta.node_fields.indexOf(field)) as [number, number, number];
+  const types = meta.node_types[0];
+  const summary: WorkerSnapshot = {};
+  for (let node = 0; node < nodes.length; node += width) {
+    const type = types[nodes[node + typeAt]!]!;
+    const key = /string|number|bigint/.test(type) ? type : `${type}:${strings[nodes[node + nameAt]!]!.slice(0, 80)}`;
+    const entry = (summary[key] ??= { count: 0, bytes: 0 });
+    entry.count++;
+    entry.bytes += nodes[node + sizeAt]!;
+  }
+  return summary;
 }
 
 function tab(id: number): Page {

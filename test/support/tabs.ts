@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ConnectOptions } from '../../src/index.ts';
 import type { Cluster } from './cluster.ts';
-import type { WorkerProbe } from './tabs-plugin.ts';
+import type { WorkerProbe, WorkerSnapshot } from './tabs-plugin.ts';
 
 export interface TestTab {
   /** Evaluates `expression` in the tab (e.g. "tab.subscribe('x')") and returns its value. */
@@ -33,6 +33,22 @@ export function killWorker(name: string): Promise<number> {
 /** The named SharedWorker's heap and live MessagePorts after a garbage collection (Chromium only: CDP). */
 export function probeWorker(name: string): Promise<WorkerProbe> {
   return executeServerCommand<WorkerProbe, { name: string }>('worker-probe', { name });
+}
+
+/** The named SharedWorker's heap after a garbage collection, counted by kind of object (Chromium only: CDP). */
+export function snapshotWorker(name: string): Promise<WorkerSnapshot> {
+  return executeServerCommand<WorkerSnapshot, { name: string }>('worker-snapshot', { name });
+}
+
+/** The `n` kinds of object that grew most in bytes from one snapshot to the next, as "+bytes B (+count) kind" lines. */
+export function grown(from: WorkerSnapshot, to: WorkerSnapshot, n = 8): string[] {
+  const growth = (kind: string) => ({ kind, bytes: to[kind]!.bytes - (from[kind]?.bytes ?? 0), count: to[kind]!.count - (from[kind]?.count ?? 0) });
+  return Object.keys(to)
+    .map(growth)
+    .filter(({ bytes }) => bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, n)
+    .map(({ kind, bytes, count }) => `+${bytes} B (${count >= 0 ? '+' : ''}${count}) ${kind}`);
 }
 
 /** Seconds the long-session test should run (LONG_SESSION_SECONDS), or 0 for its short version. */
