@@ -15,8 +15,7 @@ export function clusterWithTabs(): Fixture {
   let cluster: Cluster | undefined;
   const tabs: TestTab[] = [];
   afterEach(async () => {
-    // A tab the test closed or crashed already answers with an error here: that is fine.
-    await Promise.all(tabs.splice(0).map((tab) => tab.close().catch(() => undefined)));
+    await Promise.all(tabs.splice(0).map((tab) => tab.close()));
     await cluster?.stop();
     cluster = undefined;
   });

@@ -48,10 +48,13 @@ export function tabsPlugin(): TestRunnerPlugin {
         case 'tab-navigate':
           await tab(args.id).goto(new URL(args.url, testPage.url()).href);
           return true;
-        case 'tab-close':
-          await tab(args.id).close();
+        case 'tab-close': {
+          // Closing twice (a test, then its fixture's cleanup) is fine: false says it was closed already.
+          const page = tabs.get(args.id);
           tabs.delete(args.id);
-          return true;
+          await page?.close();
+          return page !== undefined;
+        }
         case 'tab-crash': {
           const page = tab(args.id);
           const cdp = await page.createCDPSession();
