@@ -18,8 +18,7 @@ export interface BrokerEvents extends Omit<FailoverEvents, 'state'> {
   state: BrokerState;
 }
 
-export interface BrokerState extends Omit<FailoverState, 'status'> {
-  status: FailoverState['status'] | 'idle';
+export interface BrokerState extends FailoverState {
   loadBalance: boolean;
   topics: TopicInfo[];
   /** Sends not yet acknowledged. */
@@ -172,7 +171,8 @@ export class Broker {
     this.loadBalance = settings.loadBalance;
     this.idlePlan = undefined;
     this.stopLoop();
-    if (this.waiting.length > 0) this.start();
+    // Whatever held the old connection holds the new one: on connect, topics resubscribe and sends go out again.
+    if (this.topics.size > 0 || this.pending.size > 0 || this.waiting.length > 0) this.start();
     this.activity();
   }
 
@@ -188,7 +188,7 @@ export class Broker {
       status: 'idle',
       round: 0,
       failed: false,
-      plan: this.settings.hosts.map(({ host, index }) => ({ host, index })),
+      plan: this.plan().map(({ host, index }) => ({ host, index })),
       ...loop,
       loadBalance: this.loadBalance,
       topics: this.topics.info(),

@@ -274,4 +274,16 @@ describe('broker', () => {
     expect(first.stands, 'the first tab hears nothing new').to.have.length(1);
     broker.close();
   });
+
+  it('after reconfigure, the live topics and pending sends move to a host of the new config', async () => {
+    const { broker, clock, transport } = setup();
+    broker.subscribe(tab(), 'kept');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'kept', seq: 4, recovered: true });
+    broker.reconfigure(parseConfig({ hosts: ['http://new.test'], types: ['ws'] }));
+    await clock.advance(0);
+    expect(transport.requests.at(-1)!.url).to.equal('http://new.test');
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'kept', from: 4 }]);
+    broker.close();
+  });
 });
