@@ -3,6 +3,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
+/** The redis-server binary: REDIS_SERVER when set, as scripts/system-deps.sh honours it. */
+const redisServer = process.env.REDIS_SERVER || 'redis-server';
+
 export interface RedisServer {
   /** redis://127.0.0.1:PORT */
   readonly url: string;
@@ -17,8 +20,8 @@ export interface RedisServer {
 
 /** Fails with one line saying how to install Redis when it is not installed. */
 export function requireRedis(): void {
-  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  if (found.error) throw new Error('redis-server is not installed: apt-get install -y redis-server');
+  const found = spawnSync(redisServer, ['--version'], { stdio: 'ignore' });
+  if (found.error) throw new Error(`${redisServer} is not installed: apt-get install -y redis-server, or set REDIS_SERVER`);
 }
 
 export async function freePort(): Promise<number> {
@@ -40,7 +43,7 @@ export async function startRedis(): Promise<RedisServer> {
   process.on('exit', killOnExit);
 
   async function start(): Promise<void> {
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const started = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = started;
