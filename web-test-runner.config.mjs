@@ -17,10 +17,11 @@ if (!firefox) console.warn(`No Firefox at ${firefoxPath}: browser tests run in C
 
 // The plugins are TypeScript: the cluster plugin runs the reference server inside this Node process.
 register();
-const { clusterPlugin } = await import('./test/support/cluster-plugin.ts');
-const { tabsPlugin } = await import('./test/support/tabs-plugin.ts');
+const { clusterPlugin } = await import('./test/plugins/cluster-plugin.ts');
+const { tabsPlugin } = await import('./test/plugins/tabs-plugin.ts');
 
-const browserTests = ['test/**/*.test.ts', '!test/server/**'];
+// Unit tests of the logic on a fake clock, and end-to-end tests on real hosts, both in the browsers.
+const browserTests = ['test/unit/**/*.test.ts', 'test/browser/**/*.test.ts'];
 
 export default {
   files: browserTests,
@@ -29,12 +30,12 @@ export default {
   testsFinishTimeout: 240_000,
   testFramework: { config: { timeout: 20_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), clusterPlugin(), tabsPlugin()],
-  // Firefox runs every test but those in test/chromium/, which need the DevTools protocol (CDP).
+  // Firefox runs every test but those in test/browser/chromium/, which need the DevTools protocol (CDP).
   groups: firefox
     ? [
         {
           name: 'firefox',
-          files: [...browserTests, '!test/chromium/**'],
+          files: [...browserTests, '!test/browser/chromium/**'],
           browsers: [
             chromeLauncher({
               puppeteer,

@@ -8,7 +8,7 @@ console.log(`long session: ${seconds} s of tabs opening, subscribing and closing
 
 export default {
   ...base,
-  files: ['test/chromium/long-session.test.ts'],
+  files: ['test/browser/chromium/long-session.test.ts'],
   groups: [],
   testsFinishTimeout: (seconds + 120) * 1000,
 };

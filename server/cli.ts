@@ -2,7 +2,7 @@
 // The `switchboard-server` command: one host (`--port 8001 --name a`), or the demo cluster (`--demo`).
 
 import { parseArgs } from 'node:util';
-import type { TransportType } from '../src/transport.ts';
+import type { TransportType } from '../shared/protocol.ts';
 import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
 import { startServer } from './index.ts';

@@ -9,8 +9,8 @@ import {
   type ClientFrame,
   type FrameError,
   type ServerFrame,
-} from '../src/protocol.ts';
-import type { TransportType } from '../src/transport.ts';
+} from '../shared/protocol.ts';
+import type { TransportType } from '../shared/protocol.ts';
 import type { Backplane, Message } from './backplane.ts';
 
 /** What a client needs from its host. */

@@ -1,7 +1,7 @@
 // The control surface for tests and the demo: kill, blackhole, drain, restart, publish and count hosts, from loopback only.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { TransportType } from '../src/transport.ts';
+import type { TransportType } from '../shared/protocol.ts';
 import type { Host } from './host.ts';
 import { answer, readBody } from './http.ts';
 

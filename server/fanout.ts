@@ -1,6 +1,6 @@
 // Which clients of a host subscribe to each topic, and delivery of each message to them.
 
-import { encode } from '../src/protocol.ts';
+import { encode } from '../shared/protocol.ts';
 import type { Message } from './backplane.ts';
 import type { Client } from './client.ts';
 

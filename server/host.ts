@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parse, validateClientFrame } from '../src/protocol.ts';
-import type { TransportType } from '../src/transport.ts';
+import { parse, validateClientFrame } from '../shared/protocol.ts';
+import type { TransportType } from '../shared/protocol.ts';
 import { MemoryBackplane, type Backplane, type Message } from './backplane.ts';
 import { Client, type ClientContext } from './client.ts';
 import { Fanout } from './fanout.ts';

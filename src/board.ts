@@ -1,8 +1,7 @@
 // The public contract of a page: connect()'s options, the Board, its events and its state.
 
-import type { SwitchboardConfig } from './config.ts';
-import type { BrokerEvents, BrokerState } from './broker.ts';
-import type { Gap } from './topics.ts';
+import type { SwitchboardConfig } from '../shared/config.ts';
+import type { BoardEvent, BoardEvents, BoardState } from '../shared/state.ts';
 
 export interface ConnectOptions {
   config: SwitchboardConfig;
@@ -18,21 +17,6 @@ export interface ConnectOptions {
   onConnect?(host: string, index: number): void;
   onConnectFailed?(host: string, index: number): void;
   onFailed?(): void;
-}
-
-/** Each event's detail. */
-export interface BoardEvents extends Omit<BrokerEvents, 'state'> {
-  state: BoardState;
-  gap: Gap;
-}
-
-export type BoardEvent = keyof BoardEvents;
-
-export interface BoardState extends BrokerState {
-  /** 'shared': one connection for every tab; 'dedicated': this browser has no SharedWorker, one per tab. */
-  mode: 'shared' | 'dedicated';
-  /** Tabs attached to the worker. */
-  tabs: number;
 }
 
 /** fetch()'s options: RequestInit, and whether a request that is not idempotent may go to a second host. */

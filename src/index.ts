@@ -1,20 +1,21 @@
 // Switchboard's page entry: connect() attaches this tab to the shared worker and hands back a Board.
 
 import { transfer, wrap, type Remote } from 'comlink';
-import type { Board, BoardEvent, BoardEvents, ConnectOptions, MessageInfo } from './board.ts';
-import { ConfigError } from './config-error.ts';
-import type { Tab, TabMessage } from './tab.ts';
-import { VERSION } from './version.ts';
+import { ConfigError } from '../shared/errors.ts';
+import type { BoardEvent, BoardEvents, TabMessage } from '../shared/state.ts';
+import type { TabApi } from '../shared/tab-api.ts';
+import { VERSION } from '../shared/version.ts';
+import type { Board, ConnectOptions, MessageInfo } from './board.ts';
 
 export { ConfigError, VERSION };
-export type { Board, BoardEvent, BoardEvents, BoardState, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
-export type { ConnectionType, Group, Server, SwitchboardConfig } from './config.ts';
-export type { Gap } from './topics.ts';
+export type { ConnectionType, Group, Server, SwitchboardConfig } from '../shared/config.ts';
+export type { BoardEvent, BoardEvents, BoardState, Gap } from '../shared/state.ts';
+export type { Board, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
 
 type OnMessage = (data: unknown, info: MessageInfo) => void;
 
 /** One attachment to a running worker; `gone` resolves to GONE when that worker dies. */
-interface Link { tab: Remote<Tab>; gone: Promise<typeof GONE>; releaseLock(): void; close(): void }
+interface Link { tab: Remote<TabApi<MessagePort>>; gone: Promise<typeof GONE>; releaseLock(): void; close(): void }
 
 const GONE = Symbol('worker gone');
 
@@ -57,7 +58,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     const init = { type: 'module', name, extendedLifetime: true } as WorkerOptions;
     const worker = typeof SharedWorker === 'function' ? new SharedWorker(url, init) : new Worker(url, init);
     const endpoint = 'port' in worker ? worker.port : worker;
-    const tab = wrap<Tab>(endpoint);
+    const tab = wrap<TabApi<MessagePort>>(endpoint);
     const channel = new MessageChannel();
     channel.port1.onmessage = dispatch;
     const failed = new Promise<never>((_, reject) => {
@@ -94,7 +95,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   };
 
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
-  const call = async <T>(run: (tab: Remote<Tab>) => Promise<T>): Promise<T> => {
+  const call = async <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>): Promise<T> => {
     for (;;) {
       if (closed) throw new Error('Switchboard: this board is closed');
       const current = await link;

@@ -2,13 +2,13 @@
 
 import type { Remote } from 'comlink';
 import type { FetchInit } from './board.ts';
-import { onHost } from './paths.ts';
-import type { Tab } from './tab.ts';
+import { onHost } from '../shared/paths.ts';
+import type { TabApi } from '../shared/tab-api.ts';
 
 /** Methods that may be sent twice without harm, so a request with one moves on to the next host. */
 const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 
-export type Call = <T>(run: (tab: Remote<Tab>) => Promise<T>) => Promise<T>;
+export type Call = <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>) => Promise<T>;
 
 export async function fetchThrough(call: Call, path: string, init: FetchInit = {}): Promise<Response> {
   onHost('http://host', path, 'fetch');

@@ -1,17 +1,17 @@
 // The worker entry: one broker for every tab that connects, as a SharedWorker or, where there is none, a dedicated Worker.
 
 import { expose } from 'comlink';
-import { realClock } from '../src/clock.ts';
-import { idbExpiryStore } from '../src/expiry.ts';
-import { Tab } from '../src/tab.ts';
-import { Tabs } from '../src/tabs.ts';
-import { transports } from '../src/transports/index.ts';
+import { realClock } from '../shared/clock.ts';
+import { idbExpiryStore } from './expiry.ts';
+import { TabSession } from './tab-session.ts';
+import { TabSessions } from './tab-sessions.ts';
+import { transports } from './transports/index.ts';
 
 declare const self: (SharedWorkerGlobalScope | DedicatedWorkerGlobalScope) & typeof globalThis;
 
 const shared = 'onconnect' in self;
 
-const tabs = new Tabs({
+const sessions = new TabSessions({
   mode: shared ? 'shared' : 'dedicated',
   locks: navigator.locks,
   world: (store, warn) => ({
@@ -30,8 +30,8 @@ const tabs = new Tabs({
 if (shared) {
   (self as SharedWorkerGlobalScope).onconnect = (event) => {
     const port = event.ports[0];
-    if (port) expose(new Tab(tabs), port);
+    if (port) expose(new TabSession(sessions), port);
   };
 } else {
-  expose(new Tab(tabs), self as DedicatedWorkerGlobalScope);
+  expose(new TabSession(sessions), self as DedicatedWorkerGlobalScope);
 }

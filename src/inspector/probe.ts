@@ -1,6 +1,7 @@
 // Watches one board for an inspector: the latest state, a timeline of its events and each host's last error.
 
-import type { Board, BoardEvents } from '../board.ts';
+import type { BoardEvents } from '../../shared/state.ts';
+import type { Board } from '../board.ts';
 import { TIMELINE_EVENTS, TIMELINE_LIMIT, type Action, type HostError, type Snapshot, type TimelineEntry } from './snapshot.ts';
 
 export interface Probe {

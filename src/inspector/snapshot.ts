@@ -1,6 +1,6 @@
 // What an inspector sees of one board at one moment: plain data, so it crosses to a DevTools panel as JSON.
 
-import type { BoardEvent, BoardState } from '../board.ts';
+import type { BoardEvent, BoardState } from '../../shared/state.ts';
 
 /** Events the timeline keeps ('state' is the snapshot itself). */
 export const TIMELINE_EVENTS = ['connect', 'connectFailed', 'connected', 'disconnected', 'failed', 'gap', 'error'] as const satisfies readonly BoardEvent[];

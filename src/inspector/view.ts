@@ -1,6 +1,6 @@
 // The state view shared by <switchboard-inspector> and the DevTools panel: renders snapshots, offers the actions.
 
-import type { BoardState } from '../board.ts';
+import type { BoardState } from '../../shared/state.ts';
 import { h, Rows, setText } from './dom.ts';
 import { clock, describe, duration } from './format.ts';
 import { RateMeter } from './rates.ts';

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, decodeClientFrame, encode } from '../../src/protocol.ts';
+import { decode, decodeClientFrame, encode } from '../../shared/protocol.ts';
 
 test('a valid server frame decodes to itself, unknown fields kept', () => {
   const text = encode({ op: 'msg', topic: 't', seq: 3, data: { a: 1 } });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import type { ServerFrame } from '../../src/protocol.ts';
+import type { ServerFrame } from '../../shared/protocol.ts';
 import type { HostProcess } from './redis-hosts.ts';
 import { startRedisCluster } from './redis-support.ts';
 import { wsClient, type WsClient } from './support.ts';

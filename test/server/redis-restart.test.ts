@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ServerFrame } from '../../src/protocol.ts';
+import type { ServerFrame } from '../../shared/protocol.ts';
 import { startRedisCluster } from './redis-support.ts';
 import { wsClient, type WsClient } from './support.ts';
 

@@ -2,7 +2,7 @@
 
 import { after } from 'node:test';
 import WebSocket from 'ws';
-import type { ServerFrame } from '../../src/protocol.ts';
+import type { ServerFrame } from '../../shared/protocol.ts';
 import { MemoryBackplane, startServer, type Host, type ServerOptions } from '../../server/index.ts';
 
 /** Starts hosts sharing one backplane, closed when the test file ends. */

@@ -20,7 +20,7 @@ import {
   type HostType,
   type FeedRequest,
   type ProcessClusterOptions,
-} from './cluster-commands.ts';
+} from '../plugins/commands.ts';
 
 export type { ChaosConfig, ClusterOptions, HostCounts, HostState, HostType, ProcessClusterOptions };
 

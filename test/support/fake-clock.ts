@@ -1,6 +1,6 @@
 // A clock for tests: time moves only when the test says, and due timers run in order.
 
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 
 interface Timer { at: number; run: () => void; id: number }
 

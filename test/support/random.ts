@@ -1,6 +1,6 @@
 // A seeded random source (mulberry32), so a draw can be replayed.
 
-import type { Random } from '../../src/clock.ts';
+import type { Random } from '../../shared/clock.ts';
 
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;

@@ -1,8 +1,9 @@
 // A ConnectionListener that keeps what it is told, for transport tests to await.
 
-import type { ServerFrame } from '../../src/protocol.ts';
-import type { Connection, ConnectionListener, TransportType } from '../../src/transport.ts';
-import { transports } from '../../src/transports/index.ts';
+import type { ServerFrame } from '../../shared/protocol.ts';
+import type { Connection, ConnectionListener } from '../../worker/transport.ts';
+import type { TransportType } from '../../shared/protocol.ts';
+import { transports } from '../../worker/transports/index.ts';
 
 export class Recorder implements ConnectionListener {
   readonly frames: ServerFrame[] = [];

@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ConnectOptions } from '../../src/index.ts';
 import type { Cluster } from './cluster.ts';
-import type { WorkerProbe, WorkerSnapshot } from './tabs-plugin.ts';
+import type { WorkerProbe, WorkerSnapshot } from '../plugins/commands.ts';
 
 export interface TestTab {
   /** Evaluates `expression` in the tab (e.g. "tab.subscribe('x')") and returns its value. */
@@ -14,9 +14,9 @@ export interface TestTab {
   navigate(url: string): Promise<void>;
 }
 
-/** Opens test/fixtures/tab.html in a new tab of this browser, same origin as the test. */
+/** Opens test/browser/fixtures/tab.html in a new tab of this browser, same origin as the test. */
 export async function openTab(): Promise<TestTab> {
-  const id = await executeServerCommand<number, { url: string }>('tab-open', { url: '/test/fixtures/tab.html' });
+  const id = await executeServerCommand<number, { url: string }>('tab-open', { url: '/test/browser/fixtures/tab.html' });
   return {
     eval: (expression) => executeServerCommand('tab-eval', { id, expression }),
     close: async () => void (await executeServerCommand('tab-close', { id })),

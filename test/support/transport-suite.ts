@@ -1,8 +1,8 @@
 // The behaviour every connection type shares, run against a real reference-server host by ws, http and poll tests.
 
 import { expect } from '@esm-bundle/chai';
-import type { TransportType } from '../../src/transport.ts';
-import { transports } from '../../src/transports/index.ts';
+import type { TransportType } from '../../shared/protocol.ts';
+import { transports } from '../../worker/transports/index.ts';
 import { startCluster, type Cluster } from './cluster.ts';
 import { open, Recorder } from './recorder.ts';
 

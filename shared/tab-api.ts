@@ -1,0 +1,52 @@
+// The calls a tab makes on the worker over Comlink: attaching, topics, sends, state, and fetch-through's requests.
+
+import type { BoardState } from './state.ts';
+
+/** `Port` is the MessagePort of the page and the worker; plain ES has no name for it. */
+export interface AttachRequest<Port = unknown> {
+  version: string;
+  config: unknown;
+  reconfigure?: boolean;
+  /** IndexedDB store for host failure expiries; default 'switchboard'. */
+  store?: string;
+  /** A Web Lock the tab holds while it lives: granted to the worker once the tab is gone. */
+  tabLock: string;
+  /** Where the worker posts this tab's message batches and events; nothing on it is answered. */
+  port: Port;
+}
+
+export interface AttachAnswer {
+  /** A Web Lock the worker holds while it lives: granted to the tab once the worker is gone. */
+  workerLock: string;
+  mode: BoardState['mode'];
+}
+
+/** What a page needs to run a request through the cluster (board.fetch). */
+export interface RequestPlan {
+  /** Hosts to try in order: the connected one first, then the plan, without those within their failure expiry. */
+  hosts: { host: string; index: number; url: string }[];
+  /** Hosts left out for their failure expiry, and until when (epoch ms). */
+  resting: { host: string; until: number }[];
+  connectTimeout: number;
+  retryStatuses: number[];
+}
+
+/** The worker's side of one tab: every call a page may make, and nothing else. */
+export interface TabApi<Port = unknown> {
+  attach(request: AttachRequest<Port>): Promise<AttachAnswer>;
+  /** Returns where the topic stands; `from` is the last seq this tab saw, when it restores into a new worker. */
+  subscribe(topic: string, from?: number): number;
+  unsubscribe(topic: string): void;
+  /** Resolves on the server's ack; a send retried with the same id is published once. */
+  send(topic: string, data: unknown, id: string): Promise<void>;
+  state(): BoardState;
+  reconnect(): void;
+  resolve(path: string): Promise<string>;
+  requestPlan(): Promise<RequestPlan>;
+  requestAttempt(index: number): void;
+  requestFailed(index: number, reason: string): void;
+  setLoadBalancing(on: boolean): void;
+  clearExpiry(index: number): Promise<void>;
+  /** The tab says goodbye (pagehide, close()): its topics are released at once. */
+  close(): void;
+}

@@ -1,0 +1,122 @@
+// connect() and the Board in real tabs on a real SharedWorker: sharing, config and version checks, bad calls, tab liveness.
+
+import { expect } from '@esm-bundle/chai';
+import { connect, ConfigError, VERSION, type Board, type ConnectOptions } from '../../src/index.ts';
+import { TabSession } from '../../worker/tab-session.ts';
+import { TabSessions } from '../../worker/tab-sessions.ts';
+import { testOptions } from '../support/options.ts';
+import { openTab, until } from '../support/tabs.ts';
+
+/** Options for a worker and a store of this test's own. */
+const options = (config: ConnectOptions['config'] = { hosts: ['http://127.0.0.1:9'] }) => testOptions(config);
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error) => error,
+  );
+}
+
+describe('board', () => {
+  const boards: Board[] = [];
+  afterEach(() => boards.splice(0).forEach((board) => board.close()));
+  const open = async (opts: ConnectOptions) => {
+    const board = await connect(opts);
+    boards.push(board);
+    return board;
+  };
+
+  it('runs one shared worker for every tab of the origin, and counts the tabs', async () => {
+    const opts = options();
+    const board = await open(opts);
+    const other = await openTab();
+    await other.eval(`tab.connect(${JSON.stringify(opts)})`);
+    const state = await board.state();
+    expect(state).to.include({ mode: 'shared', tabs: 2, status: 'idle' });
+    expect(state.plan).to.deep.equal([{ host: 'http://127.0.0.1:9', index: 0 }]);
+    await other.close();
+  });
+
+  it('releases a closed tab within 1 s (Web Locks), and keeps the others', async () => {
+    const opts = options();
+    const board = await open(opts);
+    const closing = await openTab();
+    await closing.eval(`tab.connect(${JSON.stringify(opts)})`);
+    expect((await board.state()).tabs).to.equal(2);
+    await closing.close();
+    await until('the closed tab to be released', async () => (await board.state()).tabs === 1, 3000);
+  });
+
+  it('refuses a second tab with another config, unless it asks to reconfigure', async () => {
+    const opts = options({ hosts: ['http://127.0.0.1:9'] });
+    const board = await open(opts);
+    const other = { ...opts, config: { hosts: ['http://127.0.0.2:9'] } };
+    const error = await rejection(connect(other));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.equal('config: differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it');
+    expect((await board.state()).plan[0]!.host, 'the first tab is untouched').to.equal('http://127.0.0.1:9');
+
+    await open({ ...other, reconfigure: true });
+    expect((await board.state()).plan[0]!.host).to.equal('http://127.0.0.2:9');
+  });
+
+  it('accepts the same config written in another key order', async () => {
+    const opts = options({ hosts: ['http://127.0.0.1:9'], connectTimeout: 500, failureExpiry: 100 });
+    await open(opts);
+    await open({ ...opts, config: { failureExpiry: 100, connectTimeout: 500, hosts: ['http://127.0.0.1:9'] } });
+  });
+
+  it('rejects a bad config with a ConfigError naming the field', async () => {
+    const error = await rejection(connect(options({ hosts: [{ url: 'http://a', types: ['wss' as 'ws'] }] })));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).path).to.equal('hosts[0].types[0]');
+    expect(error.message).to.equal('hosts[0].types[0]: unknown connection type "wss" (expected ws, http, poll or rttp)');
+  });
+
+  it('says clearly when the worker script cannot start', async () => {
+    const error = await rejection(connect({ ...options(), worker: '/no/such/worker.js' }));
+    expect(error.message).to.equal('Switchboard: the worker script /no/such/worker.js failed to start');
+  });
+
+  it('rejects bad calls with a clear error and keeps working', async () => {
+    const board = await open(options());
+    expect((await rejection(board.subscribe('', () => {}))).message).to.equal(
+      'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
+    );
+    expect((await rejection(board.subscribe(7 as unknown as string, () => {}))).message).to.equal(
+      'subscribe: topic must be a non-empty string of at most 256 characters, got number',
+    );
+    expect((await rejection(board.subscribe('t', 'nope' as unknown as () => void))).message).to.equal('subscribe: onMessage must be a function');
+    expect((await rejection(board.send('t', () => 1))).message).to.match(/^send: data for "t" cannot be cloned \(.+\)$/);
+    expect((await board.state()).tabs, 'the worker still answers').to.equal(1);
+    board.close();
+    expect((await rejection(board.state())).message).to.equal('Switchboard: this board is closed');
+    expect((await rejection(board.subscribe('t', () => {}))).message).to.equal('Switchboard: this board is closed');
+  });
+
+  it('runs on a dedicated worker where the browser has no SharedWorker, and says so', async () => {
+    const shared = Object.getOwnPropertyDescriptor(globalThis, 'SharedWorker')!;
+    Object.defineProperty(globalThis, 'SharedWorker', { value: undefined, configurable: true });
+    try {
+      const board = await open(options());
+      expect(await board.state()).to.include({ mode: 'dedicated', tabs: 1 });
+    } finally {
+      Object.defineProperty(globalThis, 'SharedWorker', shared);
+    }
+  });
+
+  it('a page of another version is told so at the handshake', async () => {
+    const sessions = new TabSessions({ mode: 'shared', locks: navigator.locks, world: () => expect.fail('no world for a refused tab') });
+    const channel = new MessageChannel();
+    const request = { version: '0.0.1', config: {}, reconfigure: false, store: 's', tabLock: 'l', port: channel.port2 };
+    const error = await rejection(new TabSession(sessions).attach(request));
+    expect(error.message).to.equal(`Switchboard versions differ: the page is 0.0.1, the worker is ${VERSION}; give this build its own worker name`);
+  });
+
+  it('checks the package version at the handshake', async () => {
+    const pkg = (await (await fetch('/package.json')).json()) as { version: string };
+    expect(VERSION).to.equal(pkg.version);
+  });
+});

@@ -1,0 +1,63 @@
+// Chromium only (CDP reads the worker's heap and ports): tabs coming and going leave the worker as they found it.
+
+import { expect } from '@esm-bundle/chai';
+import { connect } from '../../../src/index.ts';
+import { startCluster, type Cluster } from '../../support/cluster.ts';
+import { testOptions } from '../../support/options.ts';
+import { grown, longSessionSeconds, openTab, probeWorker, snapshotWorker, until } from '../../support/tabs.ts';
+
+/** Cycles of a tab opening, subscribing and closing, in the short version that npm test runs. */
+const CYCLES = 12;
+
+describe('long session (Chromium only: CDP probes the worker)', () => {
+  let cluster: Cluster;
+  afterEach(() => cluster?.stop());
+
+  it('worker memory, its ports, the topic table and the host\'s subscribers stay flat', async function () {
+    // npm run long-session: as many cycles as fit in LONG_SESSION_SECONDS (10 minutes by default there).
+    const seconds = await longSessionSeconds();
+    this.timeout(seconds * 1000 + 60_000);
+    cluster = await startCluster({ hosts: 1 });
+    const options = testOptions({ hosts: cluster.hosts, types: ['ws'] });
+    const board = await connect(options);
+    await board.subscribe('always', () => undefined);
+
+    const cycle = async (i: number) => {
+      const tab = await openTab();
+      await tab.eval(`tab.connect(${JSON.stringify(options)})`);
+      for (const topic of ['always', `cycle/${i % 3}`, `cycle/${i}`]) await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
+      await tab.eval('tab.state()');
+      await tab.close();
+      await until('the tab to be released', async () => (await board.state()).tabs === 1, 3000);
+    };
+    // Warm up, so the first measure counts what a steady worker holds.
+    for (let i = 0; i < 3; i++) await cycle(i);
+    const before = await probeWorker(options.name!);
+    const start = Date.now();
+    let cycles = 0;
+    while (cycles < CYCLES) await cycle(3 + cycles++);
+    const warm = await probeWorker(options.name!);
+    // A long run judges its second half: for its first few hundred cycles V8 goes on compiling the worker's hot
+    // functions (checkTopic, enqueue, Comlink's handlers…) to machine code, some 55 KB with their map dependencies,
+    // which the first half would count as ~150 B a cycle; after that it adds next to nothing.
+    while (Date.now() < start + seconds * 500) await cycle(3 + cycles++);
+    const settled = await probeWorker(options.name!);
+    const settledCycles = cycles;
+    const snapshot = seconds > 0 ? await snapshotWorker(options.name!) : {};
+    while (Date.now() < start + seconds * 1000) await cycle(3 + cycles++);
+    const after = await probeWorker(options.name!);
+    const perCycle = cycles > settledCycles ? Math.round((after.heapBytes - settled.heapBytes) / (cycles - settledCycles)) : 0;
+    console.log(`long session: ${cycles} tab cycles; worker heap ${before.heapBytes} → ${warm.heapBytes} → ${settled.heapBytes} (cycle ${settledCycles}) → ${after.heapBytes} B (${perCycle} B a cycle in the second half), ports ${before.ports} → ${after.ports}`);
+    // What grew in the second half, by kind of object, so a failure names its leak.
+    if (seconds > 0) console.log(['long session: grew in the second half', ...grown(snapshot, await snapshotWorker(options.name!))].join('\n  '));
+
+    expect((await board.state()).topics.map((t) => t.topic)).to.deep.equal(['always']);
+    await until('the host to hold only "always"', async () => JSON.stringify((await cluster.counts(0)).subscribers) === '{"always":1}');
+    // The last tab's port goes with the next garbage collection that finds it unreachable.
+    await until(`the worker's ports back to ${before.ports} (${after.ports} after the cycles)`, async () => (await probeWorker(options.name!)).ports <= before.ports, 5000);
+    // A leaked tab (its Comlink listener, port, batches) costs several KB: allow well below one a cycle.
+    expect(warm.heapBytes - before.heapBytes, `heap before ${before.heapBytes}, after ${CYCLES} cycles ${warm.heapBytes}`).to.be.below(CYCLES * 8 * 1024);
+    expect(perCycle, 'heap growth a cycle in the second half').to.be.below(1024);
+    board.close();
+  });
+});

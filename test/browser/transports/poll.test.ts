@@ -1,0 +1,5 @@
+// The poll transport against a real reference-server host.
+
+import { transportSuite } from '../../support/transport-suite.ts';
+
+transportSuite('poll');

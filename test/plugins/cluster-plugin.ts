@@ -1,0 +1,190 @@
+// web-test-runner plugin: starts reference-server clusters on loopback for browser tests, and works their switches.
+
+import { MemoryBackplane } from '../../server/backplane.ts';
+import { startFeed } from '../../server/feed.ts';
+import { Host } from '../../server/host.ts';
+import { startHostProcess, type HostProcess } from '../server/redis-hosts.ts';
+import { startRedis, type RedisServer } from '../server/redis-server.ts';
+import {
+  CHAOS_CONFIG,
+  CONTROL,
+  FEED_START,
+  FEED_STOP,
+  KILL_PROCESS,
+  START,
+  START_PROCESSES,
+  STOP,
+  type ClusterInfo,
+  type ChaosConfig,
+  type ClusterOptions,
+  type ControlRequest,
+  type FeedRequest,
+  type ProcessClusterOptions,
+} from './commands.ts';
+
+/** The part of web-test-runner's TestRunnerPlugin this plugin fills in. */
+export interface ClusterPlugin {
+  name: string;
+  executeCommand(args: { command: string; payload?: unknown }): Promise<unknown> | undefined;
+  serverStop(): Promise<void>;
+}
+
+type HostRequest = { id: number; host: number };
+
+export function clusterPlugin(): ClusterPlugin {
+  const clusters = new Map<number, Host[]>();
+  const processClusters = new Map<number, { redis: RedisServer; hosts: HostProcess[] }>();
+  const feeds = new Map<number, { topics: string[]; stop: () => void }>();
+  let next = 1;
+
+  async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
+    const backplane = new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
+    const hosts = Array.from({ length: options.hosts ?? 1 }, (_, i) => new Host({ ...options, name: `h${i}`, backplane }));
+    await Promise.all(hosts.map((host) => host.listen()));
+    const id = next++;
+    clusters.set(id, hosts);
+    return { id, hosts: hosts.map((host) => host.url), names: hosts.map((host) => host.name) };
+  }
+
+  async function startProcesses(options: ProcessClusterOptions = {}): Promise<ClusterInfo> {
+    const redis = await startRedis();
+    const id = next++;
+    const cluster = { redis, hosts: [] as HostProcess[] };
+    processClusters.set(id, cluster);
+    const started = await Promise.allSettled(
+      Array.from({ length: options.hosts ?? 2 }, (_, i) => startHostProcess({ ...options, redis: redis.url, name: `h${i}` })),
+    );
+    for (const host of started) if (host.status === 'fulfilled') cluster.hosts.push(host.value);
+    const failed = started.find((host) => host.status === 'rejected');
+    if (failed) {
+      await stop(id);
+      throw failed.reason;
+    }
+    return { id, hosts: cluster.hosts.map((host) => host.url), names: cluster.hosts.map((host) => host.name) };
+  }
+
+  function processOf({ id, host }: HostRequest): HostProcess {
+    const found = processClusters.get(id)?.hosts[host];
+    if (!found) throw new Error(`process cluster ${id} has no host ${host}`);
+    return found;
+  }
+
+  async function control(request: ControlRequest): Promise<unknown> {
+    if (processClusters.has(request.id)) return controlProcess(processOf(request), request);
+    const host = clusters.get(request.id)?.[request.host];
+    if (!host) throw new Error(`cluster ${request.id} has no host ${request.host}`);
+    switch (request.action) {
+      case 'kill':
+        return host.kill();
+      case 'blackhole':
+        return host.blackhole();
+      case 'drain':
+        return host.drain();
+      case 'restart':
+        return host.restart();
+      case 'endSessions':
+        return host.endSessions();
+      case 'disconnect':
+        return host.disconnect(request.reason);
+      case 'publish':
+        return (await host.publish(request.topic, request.data)).seq;
+      case 'inject':
+        return host.inject(request.text);
+      case 'refuse':
+        return host.refuse(request.types);
+      case 'files':
+        return host.answerFiles(request.status);
+      case 'counts':
+        return host.counts();
+      case 'state':
+        return host.state;
+    }
+  }
+
+  /** The same switches on a host process, through its control surface. */
+  async function controlProcess(host: HostProcess, request: ControlRequest): Promise<unknown> {
+    switch (request.action) {
+      case 'publish':
+        return ((await host.act('publish', { topic: request.topic, data: request.data })) as { seq: number }).seq;
+      case 'counts':
+        return host.act('counts');
+      case 'state':
+        return host.alive() ? ((await host.act('')) as { state: string }[])[0]?.state : 'down';
+      case 'endSessions':
+        return void (await host.act('end-sessions'));
+      case 'disconnect':
+        return void (await host.act('disconnect', { reason: request.reason }));
+      case 'inject':
+        return void (await host.act('inject', { text: request.text }));
+      case 'refuse':
+        return void (await host.act('refuse', request.types));
+      case 'files':
+        return void (await host.act('files', { status: request.status }));
+      default:
+        return void (await host.act(request.action));
+    }
+  }
+
+  /** The demo feed, on pairs feed0, feed1, ..., so its topics are ticks/feed0, ticks/feed1, ... */
+  function feed({ id, topics, rate }: FeedRequest): string[] {
+    const backplane = clusters.get(id)?.[0]?.backplane;
+    if (!backplane) throw new Error(`feed: cluster ${id} is not running (feeds need an in-process cluster)`);
+    if (feeds.has(id)) throw new Error(`feed: cluster ${id} already has a feed; stop it first`);
+    if (!(Number.isInteger(topics) && topics > 0)) throw new Error(`feed: topics must be a positive integer, got ${topics}`);
+    if (!(rate > 0)) throw new Error(`feed: rate must be a positive number of messages per second, got ${rate}`);
+    const pairs = Array.from({ length: topics }, (_, i) => `feed${i}`);
+    feeds.set(id, { topics: pairs.map((pair) => `ticks/${pair}`), stop: startFeed(backplane, { pairs, rate: rate / topics }) });
+    return feeds.get(id)!.topics;
+  }
+
+  /** Stops the feed; the backplane's seq of each topic is how many messages it published there. */
+  async function stopFeed(id: number): Promise<Record<string, number>> {
+    const running = feeds.get(id);
+    if (!running) throw new Error(`feed: cluster ${id} has no feed running`);
+    feeds.delete(id);
+    running.stop();
+    const backplane = clusters.get(id)![0]!.backplane;
+    return Object.fromEntries(await Promise.all(running.topics.map(async (topic) => [topic, await backplane.seq(topic)])));
+  }
+
+  async function stop(id: number): Promise<void> {
+    feeds.get(id)?.stop();
+    feeds.delete(id);
+    const hosts = clusters.get(id) ?? [];
+    clusters.delete(id);
+    await Promise.all(hosts.map((host) => host.close()));
+    const processes = processClusters.get(id);
+    processClusters.delete(id);
+    if (!processes) return;
+    await Promise.all(processes.hosts.map((host) => host.kill('SIGTERM')));
+    await processes.redis.stop();
+  }
+
+  return {
+    name: 'switchboard-cluster',
+    // web-test-runner takes undefined or null as "not my command", so every answer here is a value.
+    executeCommand({ command, payload }) {
+      if (command === START) return start(payload as ClusterOptions | undefined);
+      if (command === START_PROCESSES) return startProcesses(payload as ProcessClusterOptions | undefined);
+      if (command === CONTROL) return control(payload as ControlRequest).then((result) => result ?? true);
+      if (command === KILL_PROCESS) return processOf(payload as HostRequest).kill('SIGKILL').then(() => true);
+      if (command === FEED_START) return Promise.resolve(feed(payload as FeedRequest));
+      if (command === FEED_STOP) return stopFeed((payload as { id: number }).id);
+      if (command === CHAOS_CONFIG) return Promise.resolve(chaosConfig());
+      if (command === STOP) return stop((payload as { id: number }).id).then(() => true);
+      return undefined;
+    },
+    async serverStop() {
+      await Promise.all([...clusters.keys(), ...processClusters.keys()].map(stop));
+    },
+  };
+}
+
+/** CHAOS_SECONDS (default 10) and CHAOS_SEED (default 1, so the in-suite run is the same each time). */
+function chaosConfig(): ChaosConfig {
+  const seconds = Number(process.env.CHAOS_SECONDS ?? 10);
+  const seed = Number(process.env.CHAOS_SEED ?? 1);
+  if (!(seconds > 0)) throw new Error(`CHAOS_SECONDS must be a positive number of seconds, got "${process.env.CHAOS_SECONDS}"`);
+  if (!Number.isInteger(seed)) throw new Error(`CHAOS_SEED must be an integer, got "${process.env.CHAOS_SEED}"`);
+  return { seconds, seed };
+}

@@ -1,0 +1,92 @@
+// The commands browser tests send to the Node-side plugins (cluster and tabs), and their payloads: the tests and the plugins share them.
+
+export type HostType = 'ws' | 'http' | 'poll';
+
+export interface ClusterOptions {
+  /** How many hosts; default 1. They share one in-process backplane. */
+  hosts?: number;
+  /** The ping interval hosts give in `welcome`, in ms; default 15000. */
+  heartbeat?: number;
+  /** Messages kept per topic; default 1000. */
+  historyLimit?: number;
+  /** ms a session lives with no stream or poll; default 30000. */
+  sessionExpiry?: number;
+  /** ms a poll is held before it answers []; default 25000. */
+  pollWait?: number;
+  /** Largest frame a host accepts, in bytes; default 1 MiB. */
+  maxFrameBytes?: number;
+}
+
+/** Hosts as separate OS processes (server/cli.ts --redis) sharing a redis-server that the plugin starts for them. */
+export interface ProcessClusterOptions {
+  /** How many host processes; default 2. */
+  hosts?: number;
+  /** The ping interval hosts give in `welcome`, in ms; default 15000. */
+  heartbeat?: number;
+  /** Messages kept per topic in Redis; default 1000. */
+  historyLimit?: number;
+}
+
+export interface ClusterInfo {
+  id: number;
+  /** Base URLs, host i at index i. */
+  hosts: string[];
+  /** The names hosts give in `welcome`: h0, h1, ... */
+  names: string[];
+}
+
+export type HostState = 'up' | 'blackholed' | 'down';
+
+export interface HostCounts {
+  connections: Record<HostType, number>;
+  subscribers: Record<string, number>;
+  /** Requests for /files/ answered. */
+  files: number;
+}
+
+/** What to do to one host. */
+export type HostAction = { host: number } & (
+  | { action: 'kill' | 'blackhole' | 'drain' | 'restart' | 'endSessions' | 'counts' | 'state' }
+  | { action: 'disconnect'; reason: string }
+  | { action: 'publish'; topic: string; data: unknown }
+  | { action: 'inject'; text: string }
+  | { action: 'refuse'; types: HostType[] }
+  | { action: 'files'; status: number }
+);
+
+export type ControlRequest = HostAction & { id: number };
+
+/** A feed on a cluster's backplane: `topics` topics (ticks/feed0, ...) at `rate` messages per second in all. */
+export interface FeedRequest { id: number; topics: number; rate: number }
+
+/** The chaos run's length and seed, from CHAOS_SECONDS and CHAOS_SEED in the test runner's environment. */
+export interface ChaosConfig { seconds: number; seed: number }
+
+export const START = 'cluster-start';
+export const CONTROL = 'cluster-control';
+export const STOP = 'cluster-stop';
+export const START_PROCESSES = 'cluster-start-processes';
+/** kill -9 of one host process of a process cluster: payload `{ id, host }`. */
+export const KILL_PROCESS = 'cluster-kill-process';
+/** Starts a feed (FeedRequest) on a cluster; answers its topics. One feed per cluster. */
+export const FEED_START = 'cluster-feed-start';
+/** Stops a cluster's feed: payload `{ id }`; answers how many it published per topic. */
+export const FEED_STOP = 'cluster-feed-stop';
+/** Answers the ChaosConfig. */
+export const CHAOS_CONFIG = 'chaos-config';
+
+// The tabs plugin's commands.
+
+export type TabCommand =
+  | { command: 'tab-open'; payload: { url: string } }
+  | { command: 'tab-eval'; payload: { id: number; expression: string } }
+  | { command: 'tab-close' | 'tab-crash'; payload: { id: number } }
+  | { command: 'tab-navigate'; payload: { id: number; url: string } }
+  | { command: 'worker-kill' | 'worker-probe' | 'worker-snapshot'; payload: { name: string } }
+  | { command: 'long-session-config'; payload: undefined };
+
+/** What a SharedWorker holds after a garbage collection: its JS heap and its live MessagePorts. */
+export interface WorkerProbe { heapBytes: number; ports: number }
+
+/** A heap snapshot of a SharedWorker after a garbage collection: count and bytes by kind of object ("object:Tab", "closure:flush"). */
+export type WorkerSnapshot = Record<string, { count: number; bytes: number }>;

@@ -1,5 +1,0 @@
-// The poll transport against a real reference-server host.
-
-import { transportSuite } from '../support/transport-suite.ts';
-
-transportSuite('poll');

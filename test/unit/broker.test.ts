@@ -1,0 +1,290 @@
+// The broker on a fake world: refcounted topics, resubscribe from the last seq, dedupe, gaps, the send queue, idle close.
+
+import { expect } from '@esm-bundle/chai';
+import type { BrokerEvents, Delivery, Gap } from '../../shared/state.ts';
+import { Broker } from '../../worker/broker.ts';
+import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
+import { memoryExpiryStore } from '../../worker/expiry.ts';
+import type { Subscriber } from '../../worker/topics.ts';
+import { FakeClock, settle } from '../support/fake-clock.ts';
+import { FakeTransport } from '../support/fake-transport.ts';
+
+/** A tab that records what it receives: messages by batch, and apart from them, where each topic stands. */
+function tab(): Subscriber & { batches: Delivery[][]; stands: Delivery[]; gaps: Gap[]; seqs(topic: string): number[] } {
+  const batches: Delivery[][] = [];
+  const stands: Delivery[] = [];
+  const gaps: Gap[] = [];
+  return {
+    batches,
+    stands,
+    gaps,
+    deliver: (batch) => {
+      stands.push(...batch.filter((item) => item.length === 2));
+      const messages = batch.filter((item) => item.length === 3);
+      if (messages.length > 0) batches.push(messages);
+    },
+    gap: (gap) => gaps.push(gap),
+    seqs: (topic) => batches.flat().filter(([t]) => t === topic).map(([, seq]) => seq),
+  };
+}
+
+function setup(config: Partial<SwitchboardConfig> = {}) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport(() => 'accept');
+  const events: [keyof BrokerEvents, unknown][] = [];
+  const broker = new Broker(
+    parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], reconnectDelay: 0, ...config }),
+    { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+    (name, detail) => name !== 'state' && events.push([name, detail]),
+  );
+  /** Frames the broker sent on the live connection. */
+  const sent = () => transport.live?.sent ?? [];
+  return { clock, transport, broker, events, sent };
+}
+
+describe('broker', () => {
+  it('opens the connection on the first subscribe, sends one sub per topic and one unsub when the last tab leaves', async () => {
+    const { broker, clock, sent, transport } = setup();
+    const [one, two] = [tab(), tab()];
+    expect(transport.requests).to.have.length(0);
+    broker.subscribe(one, 'ticks/EURUSD');
+    broker.subscribe(two, 'ticks/EURUSD');
+    await clock.advance(0);
+    expect(sent()).to.deep.equal([{ op: 'sub', topic: 'ticks/EURUSD' }]);
+    broker.unsubscribe(one, 'ticks/EURUSD');
+    expect(sent()).to.have.length(1);
+    broker.release(two);
+    expect(sent().at(-1)).to.deep.equal({ op: 'unsub', topic: 'ticks/EURUSD' });
+    broker.close();
+  });
+
+  it('delivers each message to every tab of its topic, one batch per tab per turn, and drops repeats', async () => {
+    const { broker, clock, transport } = setup();
+    const [one, two] = [tab(), tab()];
+    broker.subscribe(one, 'news');
+    broker.subscribe(two, 'news');
+    await clock.advance(0);
+    const live = transport.live!;
+    live.push({ op: 'subscribed', topic: 'news', seq: 0, recovered: true });
+    for (const seq of [1, 2, 2, 1, 3]) live.push({ op: 'msg', topic: 'news', seq, data: { seq } });
+    await clock.advance(0);
+    expect(one.batches).to.deep.equal([[['news', 1, { seq: 1 }], ['news', 2, { seq: 2 }], ['news', 3, { seq: 3 }]]]);
+    expect(two.batches).to.deep.equal(one.batches);
+    broker.close();
+  });
+
+  it('after a failover, resubscribes every live topic from the last seq delivered and reports a gap the server could not replay', async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    broker.subscribe(subscriber, 'a');
+    broker.subscribe(subscriber, 'b');
+    await clock.advance(0);
+    const first = transport.live!;
+    first.push({ op: 'subscribed', topic: 'a', seq: 10, recovered: true });
+    first.push({ op: 'subscribed', topic: 'b', seq: 0, recovered: true });
+    first.push({ op: 'msg', topic: 'a', seq: 11, data: 'x' });
+    first.push({ op: 'msg', topic: 'b', seq: 1, data: 'y' });
+    first.drop('reset');
+    await clock.advance(0);
+    const second = transport.live!;
+    expect(second).to.not.equal(first);
+    expect(second.sent).to.deep.equal([{ op: 'sub', topic: 'a', from: 11 }, { op: 'sub', topic: 'b', from: 1 }]);
+    // b's history was trimmed: 2..4 are lost, 5 comes.
+    second.push({ op: 'msg', topic: 'a', seq: 11, data: 'x' });
+    second.push({ op: 'msg', topic: 'a', seq: 12, data: 'z' });
+    second.push({ op: 'subscribed', topic: 'a', seq: 12, recovered: true });
+    second.push({ op: 'msg', topic: 'b', seq: 5, data: 'w' });
+    second.push({ op: 'subscribed', topic: 'b', seq: 5, recovered: false });
+    await clock.advance(0);
+    expect(subscriber.seqs('a')).to.deep.equal([11, 12]);
+    expect(subscriber.seqs('b')).to.deep.equal([1, 5]);
+    expect(subscriber.gaps).to.deep.equal([{ topic: 'b', from: 2, to: 4 }]);
+    broker.close();
+  });
+
+  it('sends resolve on ack and reject on nack with the server\'s reason', async () => {
+    const { broker, clock, transport } = setup();
+    const ok = broker.send('orders', { qty: 1 }, 'id-1');
+    const refused = broker.send('orders', { qty: -1 }, 'id-2');
+    await clock.advance(0);
+    transport.live!.push({ op: 'ack', id: 'id-1' });
+    transport.live!.push({ op: 'nack', id: 'id-2', error: 'negative quantity' });
+    await ok;
+    const error = await refused.then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.equal('send: the server refused "orders": negative quantity');
+    broker.close();
+  });
+
+  it('queues sends while no host is connected, sends them in order with the same ids after reconnecting, and rejects when full', async () => {
+    const { broker, clock, transport } = setup({ sendQueueLimit: 2, reconnectDelay: 1000 });
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.drop('reset');
+    // Rounds start reconnectDelay apart: for that long no host is connected and the sends wait.
+    await settle();
+    expect(broker.state().status).to.equal('waiting');
+    const first = broker.send('t', 1, 'id-1');
+    const second = broker.send('t', 2, 'id-2');
+    const third = broker.send('t', 3, 'id-3').then(() => 'sent', (e: Error) => e.message);
+    expect(await third).to.equal('send: the queue is full (2 sends are waiting for a connection)');
+    await clock.advance(1000);
+    const pubs = transport.live!.sent.filter((f) => (f as { op: string }).op === 'pub');
+    expect(pubs).to.deep.equal([
+      { op: 'pub', topic: 't', data: 1, id: 'id-1' },
+      { op: 'pub', topic: 't', data: 2, id: 'id-2' },
+    ]);
+    transport.live!.push({ op: 'ack', id: 'id-1' });
+    transport.live!.push({ op: 'ack', id: 'id-2' });
+    await Promise.all([first, second]);
+    broker.close();
+  });
+
+  it('rejects bad topics and data that is not JSON, and keeps working', async () => {
+    const { broker, clock, sent } = setup();
+    const subscriber = tab();
+    expect(() => broker.subscribe(subscriber, '')).to.throw(TypeError, 'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters');
+    expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw('subscribe: topic must be a non-empty string of at most 256 characters, got number');
+    expect(() => broker.subscribe(subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
+    const error = await broker.send('t', { n: 1n }, 'id').then(() => undefined, (e: Error) => e.message);
+    expect(error).to.match(/^send: data for "t" cannot be sent as JSON \(.+\)$/);
+    broker.subscribe(subscriber, 'fine');
+    await clock.advance(0);
+    expect(sent()).to.deep.equal([{ op: 'sub', topic: 'fine' }]);
+    broker.close();
+  });
+
+  it('a drain moves to the next host at once and gives the drained host its failure expiry', async () => {
+    const { broker, clock, transport, events } = setup({ failureExpiry: 60_000 });
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.push({ op: 'drain' });
+    await clock.advance(0);
+    expect(events.map(([name, d]) => `${name} ${(d as { host?: string }).host ?? ''}`.trim())).to.deep.equal([
+      'connect http://a.test', 'connected http://a.test', 'disconnected http://a.test', 'connect http://b.test', 'connected http://b.test',
+    ]);
+    expect(broker.state().expiries.map((e) => e.host)).to.deep.equal(['http://a.test']);
+    broker.close();
+  });
+
+  it('closes the upstream connection after idleTimeout with no topic and no send, and reopens on the next subscribe', async () => {
+    const { broker, clock, transport } = setup({ idleTimeout: 30_000 });
+    const subscriber = tab();
+    broker.subscribe(subscriber, 't');
+    await clock.advance(0);
+    broker.unsubscribe(subscriber, 't');
+    await clock.advance(29_999);
+    expect(transport.live, 'still open within the grace period').to.not.equal(undefined);
+    await clock.advance(1);
+    expect(transport.live).to.equal(undefined);
+    expect(broker.state().status).to.equal('idle');
+    broker.subscribe(subscriber, 't');
+    await clock.advance(0);
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 't' }]);
+    broker.close();
+  });
+
+  it('a quiet topic (no message yet) is resubscribed from the seq the host gave, so a message sent during the outage arrives', async () => {
+    const { broker, clock, transport } = setup({ reconnectDelay: 1000 });
+    const subscriber = tab();
+    broker.subscribe(subscriber, 'quiet');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 0, recovered: true });
+    transport.live!.drop('reset');
+    await clock.advance(1000);
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'quiet', from: 0 }]);
+    transport.live!.push({ op: 'msg', topic: 'quiet', seq: 1, data: 'sent while no host was connected' });
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 1, recovered: true });
+    await clock.advance(0);
+    expect(subscriber.seqs('quiet')).to.deep.equal([1]);
+    expect(subscriber.gaps).to.deep.equal([]);
+    broker.close();
+  });
+
+  it('resolve() joins a path to the connected host, waiting for the loop to reach one', async () => {
+    const { broker, clock } = setup({ hosts: ['http://a.test/base', 'http://b.test/'] });
+    const resolved = broker.resolve('video/clip.mp4');
+    await clock.advance(0);
+    expect(await resolved).to.equal('http://a.test/base/video/clip.mp4');
+    expect(await broker.resolve('/clip.mp4')).to.equal('http://a.test/base/clip.mp4');
+    const error = await broker.resolve('https://elsewhere.test/x').then(() => '', (e: Error) => e.message);
+    expect(error).to.equal('resolve: "https://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"');
+    broker.close();
+  });
+
+  it('resolve() rejects after connectCount rounds, naming the hosts tried', async () => {
+    const clock = new FakeClock();
+    const transport = new FakeTransport(() => 'refuse');
+    const broker = new Broker(
+      parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], connectCount: 2, failureExpiry: 0 }),
+      { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+      () => undefined,
+    );
+    const resolved = broker.resolve('/x').then(() => '', (e: Error) => e.message);
+    await clock.advance(10_000);
+    expect(await resolved).to.equal('resolve: no host answered in 2 rounds (tried http://a.test, http://b.test)');
+    broker.close();
+  });
+
+  it('a request plan starts at the connected host, leaves out resting hosts, and a failed request makes the loop skip its host', async () => {
+    const { broker, clock, transport, events } = setup({ hosts: ['http://a.test', 'http://b.test', 'http://c.test'], failureExpiry: 60_000 });
+    expect((await broker.requestPlan()).hosts.map((h) => h.index), 'idle: the plan').to.deep.equal([0, 1, 2]);
+    broker.subscribe(tab(), 't');
+    await clock.advance(0);
+    transport.live!.drop('reset');
+    await clock.advance(0);
+    const plan = await broker.requestPlan();
+    expect(plan.hosts.map((h) => h.index), 'b is connected: it comes first').to.deep.equal([1, 0, 2]);
+    expect(plan).to.include({ connectTimeout: 2000 });
+    expect(plan.retryStatuses).to.deep.equal([502, 503, 504]);
+    broker.requestAttempt(2);
+    broker.requestFailed(2, 'HTTP 503');
+    expect(events.slice(-2)).to.deep.equal([
+      ['connect', { host: 'http://c.test', index: 2, type: 'http', request: true }],
+      ['connectFailed', { host: 'http://c.test', index: 2, type: 'http', reason: 'HTTP 503', request: true }],
+    ]);
+    const after = await broker.requestPlan();
+    expect(after.hosts.map((h) => h.index)).to.deep.equal([1, 0]);
+    expect(after.resting).to.deep.equal([{ host: 'http://c.test', until: clock.now() + 60_000 }]);
+    transport.live!.drop('reset');
+    await clock.advance(0);
+    const connects = events.filter(([name, d]) => name === 'connect' && !(d as { request?: boolean }).request).map(([, d]) => (d as { host: string }).host);
+    expect(connects.slice(-1), 'after b drops, c (failed by a request) is skipped').to.deep.equal(['http://a.test']);
+    broker.close();
+  });
+
+  it('names the call and the valid range for a host index that is not in the config', async () => {
+    const { broker } = setup();
+    const error = await broker.clearExpiry(7).then(() => '', (e: Error) => e.message);
+    expect(error).to.equal("clearExpiry: index must be a host's index in the config, 0 to 1, got 7");
+    expect(() => broker.requestFailed(1.5, 'x')).to.throw("requestFailed: index must be a host's index in the config, 0 to 1, got 1.5");
+    broker.close();
+  });
+
+  it('tells each tab where a topic stands: when the host first answers, and when the tab joins a live topic', async () => {
+    const { broker, clock, transport } = setup();
+    const [first, later] = [tab(), tab()];
+    broker.subscribe(first, 'quiet');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 7, recovered: true });
+    await clock.advance(0);
+    expect(first.stands).to.deep.equal([['quiet', 7]]);
+    expect(first.batches, 'no message is delivered for it').to.deep.equal([]);
+    expect(broker.subscribe(later, 'quiet')).to.equal(7);
+    await clock.advance(0);
+    expect(later.stands).to.deep.equal([['quiet', 7]]);
+    expect(first.stands, 'the first tab hears nothing new').to.have.length(1);
+    broker.close();
+  });
+
+  it('after reconfigure, the live topics and pending sends move to a host of the new config', async () => {
+    const { broker, clock, transport } = setup();
+    broker.subscribe(tab(), 'kept');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'kept', seq: 4, recovered: true });
+    broker.reconfigure(parseConfig({ hosts: ['http://new.test'], types: ['ws'] }));
+    await clock.advance(0);
+    expect(transport.requests.at(-1)!.url).to.equal('http://new.test');
+    expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'kept', from: 4 }]);
+    broker.close();
+  });
+});
