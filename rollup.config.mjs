@@ -62,7 +62,8 @@ function copy(folder, files) {
   return {
     name: 'copy',
     generateBundle() {
-      for (const file of files) this.emitFile({ type: 'asset', fileName: file, source: readFileSync(`${folder}/${file}`) });
+      for (const file of files)
+        this.emitFile({ type: 'asset', fileName: file, source: readFileSync(`${folder}/${file}`) });
     },
   };
 }

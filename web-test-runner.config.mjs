@@ -7,13 +7,18 @@ import { register } from 'tsx/esm/api';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
-  console.error(`No Chromium at ${executablePath}: install it (apt-get install -y chromium) or set CHROME_PATH to a Chromium or Chrome binary.`);
+  console.error(
+    `No Chromium at ${executablePath}: install it (apt-get install -y chromium) or set CHROME_PATH to a Chromium or Chrome binary.`,
+  );
   process.exit(1);
 }
 
 const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const firefox = existsSync(firefoxPath);
-if (!firefox) console.warn(`No Firefox at ${firefoxPath}: browser tests run in Chromium only (apt-get install -y firefox-esr, or set FIREFOX_PATH).`);
+if (!firefox)
+  console.warn(
+    `No Firefox at ${firefoxPath}: browser tests run in Chromium only (apt-get install -y firefox-esr, or set FIREFOX_PATH).`,
+  );
 
 // The plugins are TypeScript: the cluster plugin runs the reference server inside this Node process.
 register();
@@ -45,7 +50,11 @@ export default {
                 headless: true,
                 // Test pages run side by side, so one is in the background: don't throttle its timers,
                 // as puppeteer's --disable-background-timer-throttling does for Chromium.
-                extraPrefsFirefox: { 'dom.min_background_timeout_value': 4, 'dom.min_background_timeout_value_without_budget_throttling': 4, 'dom.timeout.enable_budget_timer_throttling': false },
+                extraPrefsFirefox: {
+                  'dom.min_background_timeout_value': 4,
+                  'dom.min_background_timeout_value_without_budget_throttling': 4,
+                  'dom.timeout.enable_budget_timer_throttling': false,
+                },
               },
             }),
           ],

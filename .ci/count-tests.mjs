@@ -6,10 +6,12 @@ const [log, status] = process.argv.slice(2);
 const text = readFileSync(log, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 // node:test ends with "# pass N" and "# fail N".
-const nodeCount = (word) => [...text.matchAll(new RegExp(`^ℹ? ?#? ?${word} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+const nodeCount = (word) =>
+  [...text.matchAll(new RegExp(`^ℹ? ?#? ?${word} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
 // web-test-runner redraws a progress line per browser; the last one of each holds its final counts.
 const browsers = new Map();
-for (const [, name, passed, failed] of text.matchAll(/^(\w+): *\|.*\| (\d+) passed, (\d+) failed/gm)) browsers.set(name, [passed, failed]);
+for (const [, name, passed, failed] of text.matchAll(/^(\w+): *\|.*\| (\d+) passed, (\d+) failed/gm))
+  browsers.set(name, [passed, failed]);
 const browserCount = (i) => [...browsers.values()].reduce((sum, counts) => sum + Number(counts[i]), 0);
 
 const passed = nodeCount('pass') + browserCount(0);

@@ -26,7 +26,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** One benchmark tab: `call('subscribe', 'x')` runs bench.subscribe('x') in it. */
 export interface Tab {
   readonly page: Page;
-  call<K extends keyof BenchTab>(method: K, ...args: Parameters<BenchTab[K]>): Promise<Awaited<ReturnType<BenchTab[K]>>>;
+  call<K extends keyof BenchTab>(
+    method: K,
+    ...args: Parameters<BenchTab[K]>
+  ): Promise<Awaited<ReturnType<BenchTab[K]>>>;
 }
 
 export interface Bench {
@@ -42,11 +45,19 @@ export async function startBrowser(): Promise<Bench> {
   const script = await bundlePage();
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://bench').pathname;
-    if (path === '/bench/page.html') return send(response, 'text/html', '<!doctype html><meta charset="utf-8"><script type="module" src="/bench/page.js"></script>');
+    if (path === '/bench/page.html')
+      return send(
+        response,
+        'text/html',
+        '<!doctype html><meta charset="utf-8"><script type="module" src="/bench/page.js"></script>',
+      );
     if (path === '/bench/page.js') return send(response, 'text/javascript', script);
     const file = normalize(join(root, path));
     if (!file.startsWith(join(root, 'dist') + sep)) return send(response, 'text/plain', 'not found', 404);
-    readFile(file).then((body) => send(response, file.endsWith('.js') ? 'text/javascript' : 'application/json', body), () => send(response, 'text/plain', 'not found', 404));
+    readFile(file).then(
+      (body) => send(response, file.endsWith('.js') ? 'text/javascript' : 'application/json', body),
+      () => send(response, 'text/plain', 'not found', 404),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -63,11 +74,13 @@ export async function startBrowser(): Promise<Bench> {
       while (pages.length < count) pages.push(await browser.newPage());
       // Away first, every page at once, so no worker of the last trial survives into this one.
       await Promise.all(pages.map((page) => page.goto('about:blank')));
-      return Promise.all(pages.slice(0, count).map(async (page) => {
-        await page.goto(`${origin}/bench/page.html`);
-        await page.waitForFunction('globalThis.bench !== undefined');
-        return tab(page);
-      }));
+      return Promise.all(
+        pages.slice(0, count).map(async (page) => {
+          await page.goto(`${origin}/bench/page.html`);
+          await page.waitForFunction('globalThis.bench !== undefined');
+          return tab(page);
+        }),
+      );
     },
     async worker() {
       const target = await browser.waitForTarget((t) => t.type() === 'shared_worker', { timeout: 10_000 });
@@ -84,7 +97,12 @@ function tab(page: Page): Tab {
   return {
     page,
     call: (method, ...args) =>
-      page.evaluate((name, list) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[name]!(...list), method, args) as never,
+      page.evaluate(
+        (name, list) =>
+          (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench[name]!(...list),
+        method,
+        args,
+      ) as never,
   };
 }
 
@@ -96,12 +114,14 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     target: 'es2022',
     write: false,
-    plugins: [{
-      name: 'built-library',
-      setup(plugin) {
-        plugin.onResolve({ filter: /\/src\/index\.ts$/ }, () => ({ path: '/dist/switchboard.js', external: true }));
+    plugins: [
+      {
+        name: 'built-library',
+        setup(plugin) {
+          plugin.onResolve({ filter: /\/src\/index\.ts$/ }, () => ({ path: '/dist/switchboard.js', external: true }));
+        },
       },
-    }],
+    ],
   });
   return result.outputFiles[0]!.text;
 }

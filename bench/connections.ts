@@ -26,7 +26,9 @@ export async function connections(context: Context): Promise<Result> {
     });
     const { switchboard: sb, direct } = figures;
     const upstream = Math.max(...sb.connections);
-    context.log(`tabs ${count}: connections ${sb.connections} vs ${direct.connections}, heap ${sb.heap} vs ${direct.heap}`);
+    context.log(
+      `tabs ${count}: connections ${sb.connections} vs ${direct.connections}, heap ${sb.heap} vs ${direct.heap}`,
+    );
     rows.push({
       id: `connections-${count}`,
       benchmark: `upstream connections, ${count} tab${count > 1 ? 's' : ''}`,
@@ -57,17 +59,21 @@ export async function connections(context: Context): Promise<Result> {
     method:
       `N tabs (N = ${TABS.join(', ')}) each connect and subscribe to one topic, one after another; Switchboard tabs share one worker, ` +
       'the alternative is a WebSocket per tab (bench/sequential-loop.ts with one host). Connections are what the host counts ' +
-      '300 ms after the topic is held; memory is the growth of the host process\'s V8 heap (after two forced GCs) over the same host ' +
+      "300 ms after the topic is held; memory is the growth of the host process's V8 heap (after two forced GCs) over the same host " +
       `with no client, after an untimed round of 4 tabs per side. ${ROUNDS} rounds per N, the sides alternating, medians. ` +
       'The heap after a forced GC is nearly the same from run to run; it includes costs a host pays once (its first topic, its first ' +
       `client), so read it as a slope: each extra direct WebSocket cost the host about ${figure(perConnection(directHeap), 'KiB')} of heap, ` +
-      'while Switchboard\'s figure does not grow with N.',
+      "while Switchboard's figure does not grow with N.",
     rows,
   };
 }
 
 /** Opens `count` tabs on one side; the host's connections and heap growth once they hold the topic. */
-async function measure({ server, browser }: Context, side: Side, count: number): Promise<{ connections: number; heap: number }> {
+async function measure(
+  { server, browser }: Context,
+  side: Side,
+  count: number,
+): Promise<{ connections: number; heap: number }> {
   const [url] = await server.call('start', { hosts: 1, heartbeat: 15_000 });
   const before = await server.call('memory');
   const tabs = await browser.tabs(count);
@@ -78,7 +84,8 @@ async function measure({ server, browser }: Context, side: Side, count: number):
     else await tab.call('direct', [url!], 2000);
     await tab.call('subscribe', 'prices');
   }
-  if (side === 'switchboard') await until(`${count} tabs on one worker`, async () => (await tabs[0]!.call('tabs')) === count);
+  if (side === 'switchboard')
+    await until(`${count} tabs on one worker`, async () => (await tabs[0]!.call('tabs')) === count);
   await until('the topic upstream', async () => (await server.call('counts'))[0]!.topics === 1);
   // Late connections would show up here.
   await sleep(300);

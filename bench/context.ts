@@ -17,7 +17,12 @@ export function freshName(what: string): string {
 }
 
 /** Polls `check` until it gives a value; throws after `ms`, which means the benchmark broke. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 20_000, every = 10): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  ms = 20_000,
+  every = 10,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -17,7 +17,11 @@ const RECONNECT_DELAY = 1000;
 
 type Side = 'switchboard' | 'loop' | 'switchboard, default types';
 
-export interface Scenario { how: FailHow; dead: number; sides: Side[] }
+export interface Scenario {
+  how: FailHow;
+  dead: number;
+  sides: Side[];
+}
 
 const SCENARIOS: Scenario[] = [
   { how: 'reset', dead: 1, sides: ['switchboard', 'loop'] },
@@ -27,7 +31,10 @@ const SCENARIOS: Scenario[] = [
 ];
 
 /** One failover: ms from the death to the first message from the next host, and to the tab noticing. */
-export interface Failover { total: number; detected: number }
+export interface Failover {
+  total: number;
+  detected: number;
+}
 
 /** Hosts 0..dead-1 fail (host 0 is the connected one), host `dead` lives. */
 /** `inspect` sees the tab once its first message from the next host is in, with the time of the death. */
@@ -42,9 +49,19 @@ export async function failOnce(
   if (how === 'reset') await server.call('kill', { hosts: others });
   else await server.call('blackhole', { hosts: others });
   const [tab] = await browser.tabs(1);
-  const config: SwitchboardConfig = { hosts: urls, loadBalance: false, connectTimeout: CONNECT_TIMEOUT, reconnectDelay: RECONNECT_DELAY };
+  const config: SwitchboardConfig = {
+    hosts: urls,
+    loadBalance: false,
+    connectTimeout: CONNECT_TIMEOUT,
+    reconnectDelay: RECONNECT_DELAY,
+  };
   if (side === 'loop') await tab!.call('direct', urls, CONNECT_TIMEOUT);
-  else await tab!.call('switchboard', side === 'switchboard' ? { ...config, types: ['ws'] } : config, freshName('failover'));
+  else
+    await tab!.call(
+      'switchboard',
+      side === 'switchboard' ? { ...config, types: ['ws'] } : config,
+      freshName('failover'),
+    );
   const connected = Date.now();
   await tab!.call('subscribe', 'live');
   await server.call('startStream', { topic: 'live', every: 5 });
@@ -54,11 +71,15 @@ export async function failOnce(
   await tab!.call('watch', { arrivals: true });
   const { at } = await server.call('fail', { how, topics: { prefix: '', count: 0 } });
   // Messages published before the death may still be in flight from host 0: only later ones count.
-  const first = await until(`the first message after a ${how} (${side})`, async () => {
-    const got = await tab!.call('seen');
-    const arrival = got.arrivals.find(([published]) => published > at);
-    return arrival && { arrived: arrival[1], disconnectedAt: got.disconnectedAt };
-  }, 30_000);
+  const first = await until(
+    `the first message after a ${how} (${side})`,
+    async () => {
+      const got = await tab!.call('seen');
+      const arrival = got.arrivals.find(([published]) => published > at);
+      return arrival && { arrived: arrival[1], disconnectedAt: got.disconnectedAt };
+    },
+    30_000,
+  );
   await server.call('stopStream');
   await inspect?.(tab!, at);
   return { total: first.arrived - at, detected: (first.disconnectedAt[0] ?? NaN) - at };
@@ -80,7 +101,9 @@ export async function failover(context: Context): Promise<Result> {
     const total = (side: Side) => median(times.get(side)!.map((t) => t.total));
     const detected = (side: Side) => median(times.get(side)!.map((t) => t.detected));
     const { how, dead } = scenario;
-    log(`${how}, ${dead} dead: ${[...times].map(([side, list]) => `${side} ${list.map((t) => Math.round(t.total))}`).join('; ')}`);
+    log(
+      `${how}, ${dead} dead: ${[...times].map(([side, list]) => `${side} ${list.map((t) => Math.round(t.total))}`).join('; ')}`,
+    );
     const limit = how === 'reset' ? trip.connect + 50 : CONNECT_TIMEOUT + trip.connect;
     // The targets are for the next host being the live one; with 3 dead hosts both sides must also try the other two.
     const judged = dead === 1;
@@ -116,12 +139,12 @@ export async function failover(context: Context): Promise<Result> {
     method:
       'A cluster of hosts sharing a backplane, in the order configured (loadBalance off); host 0 is connected, the last host lives, and ' +
       'with 3 dead hosts hosts 1 and 2 are dead the same way before the trial (killed: connection refused; blackholed: TCP accepted, never answered). ' +
-      'A topic gets a message every 5 ms, stamped with the time it was published. Time runs from the death (the host process\'s clock) ' +
+      "A topic gets a message every 5 ms, stamped with the time it was published. Time runs from the death (the host process's clock) " +
       'to the first message published after it arriving in the tab (a replay from the last seq, or a new one); "noticed" is when ' +
       `the tab learns the host is gone. Reset: the host is killed (every socket reset). Blackhole: nothing more is read or written, so ` +
       `only the heartbeat tells (hosts announce ${HEARTBEAT} ms, dead after ${2 * HEARTBEAT} ms of silence). connectTimeout ${CONNECT_TIMEOUT} ms, ` +
       `connected for over reconnectDelay (${RECONNECT_DELAY} ms) before the death. Switchboard with types ['ws']; the alternative ` +
-      '(bench/sequential-loop.ts) is the Flowplayer cluster plugin\'s loop: try the next host, give it connectTimeout (or until it refuses), ' +
+      "(bench/sequential-loop.ts) is the Flowplayer cluster plugin's loop: try the next host, give it connectTimeout (or until it refuses), " +
       `then the next, and resubscribe from the last seq. Round trip: a fresh WebSocket to welcome, median of 9: ${figure(trip.connect, 'ms')} ` +
       `(a ping on an open one: ${figure(trip.ping, 'ms')}). ${ROUNDS} trials per side, alternating, medians. Targets apply with 1 dead host.`,
     rows,

@@ -25,14 +25,19 @@ export async function fanout({ server, browser, log }: Context): Promise<Result>
   const name = freshName('fanout');
   for (const tab of tabs.switchboard) await tab.call('switchboard', { hosts: [url!], types: ['ws'] }, name);
   for (const tab of tabs.direct) await tab.call('direct', [url!], 2000);
-  for (const side of ['switchboard', 'direct'] as const) for (const tab of tabs[side]) await tab.call('subscribe', side);
+  for (const side of ['switchboard', 'direct'] as const)
+    for (const tab of tabs[side]) await tab.call('subscribe', side);
   await until('both topics upstream', async () => (await server.call('counts'))[0]!.topics === 2);
 
   const rates: Record<Side, number[]> = { switchboard: [], direct: [] };
   await alternate(BURST_ROUNDS, ['switchboard', 'direct'] as const, async (side) => {
     await Promise.all(tabs[side].map((tab) => tab.call('watch', { expect: BURST })));
     const start = await server.call('burst', { topic: side, count: BURST });
-    const done = await Promise.all(tabs[side].map((tab) => until(`${BURST} messages in a ${side} tab`, async () => (await tab.call('seen')).doneAt, 60_000, 50)));
+    const done = await Promise.all(
+      tabs[side].map((tab) =>
+        until(`${BURST} messages in a ${side} tab`, async () => (await tab.call('seen')).doneAt, 60_000, 50),
+      ),
+    );
     // The rate every tab got: the slowest tab's.
     rates[side].push(BURST / ((Math.max(...done) - start) / 1000));
   });
@@ -42,15 +47,26 @@ export async function fanout({ server, browser, log }: Context): Promise<Result>
   await alternate(PACED_ROUNDS, ['switchboard', 'direct'] as const, async (side) => {
     await Promise.all(tabs[side].map((tab) => tab.call('watch', { latency: true })));
     const sent = await server.call('paced', { topic: side, rate: RATE, ms: PACED_MS });
-    const seen = await Promise.all(tabs[side].map((tab) => until(`${sent} paced messages in a ${side} tab`, async () => {
-      const got = await tab.call('seen');
-      return got.count >= sent && got.latencies;
-    }, 30_000, 50)));
+    const seen = await Promise.all(
+      tabs[side].map((tab) =>
+        until(
+          `${sent} paced messages in a ${side} tab`,
+          async () => {
+            const got = await tab.call('seen');
+            return got.count >= sent && got.latencies;
+          },
+          30_000,
+          50,
+        ),
+      ),
+    );
     const pooled = seen.flat();
     latency[side][50].push(percentile(pooled, 50));
     latency[side][99].push(percentile(pooled, 99));
   });
-  log(`latency p50 ${latency.switchboard[50]} vs ${latency.direct[50]}; p99 ${latency.switchboard[99]} vs ${latency.direct[99]}`);
+  log(
+    `latency p50 ${latency.switchboard[50]} vs ${latency.direct[50]}; p99 ${latency.switchboard[99]} vs ${latency.direct[99]}`,
+  );
 
   const sb = median(rates.switchboard);
   const direct = median(rates.direct);

@@ -2,7 +2,14 @@
 
 import { cpus, loadavg, totalmem } from 'node:os';
 
-export interface Machine { cpu: string; cores: number; memory: string; load: string; node: string; chromium: string }
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memory: string;
+  load: string;
+  node: string;
+  chromium: string;
+}
 
 export function describeMachine(chromium: string): Machine {
   const list = cpus();
@@ -10,7 +17,9 @@ export function describeMachine(chromium: string): Machine {
     cpu: list[0]?.model.trim() ?? 'unknown',
     cores: list.length,
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
-    load: loadavg().map((value) => value.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' '),
     node: process.version,
     chromium: chromium.replace(/^(Headless)?Chrome\//, ''),
   };

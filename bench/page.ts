@@ -98,13 +98,17 @@ const bench = {
     Object.defineProperty(MessagePort.prototype, 'onmessage', {
       ...property,
       set(this: MessagePort, handler: ((event: MessageEvent) => void) | null) {
-        property.set!.call(this, handler && ((event: MessageEvent) => {
-          if (Array.isArray(event.data)) {
-            batches.posts++;
-            batches.messages += event.data.length;
-          }
-          handler.call(this, event);
-        }));
+        property.set!.call(
+          this,
+          handler &&
+            ((event: MessageEvent) => {
+              if (Array.isArray(event.data)) {
+                batches.posts++;
+                batches.messages += event.data.length;
+              }
+              handler.call(this, event);
+            }),
+        );
       },
     });
     return true;
@@ -116,10 +120,11 @@ const bench = {
     for (let i = 0; i < connections; i++) {
       const start = performance.now();
       const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
-      const next = () => new Promise<{ op: string; t?: number }>((resolve, reject) => {
-        socket.onmessage = ({ data }: MessageEvent<string>) => resolve(JSON.parse(data));
-        socket.onclose = () => reject(new Error(`roundTrip: ${url} closed the WebSocket`));
-      });
+      const next = () =>
+        new Promise<{ op: string; t?: number }>((resolve, reject) => {
+          socket.onmessage = ({ data }: MessageEvent<string>) => resolve(JSON.parse(data));
+          socket.onclose = () => reject(new Error(`roundTrip: ${url} closed the WebSocket`));
+        });
       socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', v: 1 }));
       await next();
       connectTimes.push(performance.now() - start);

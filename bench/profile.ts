@@ -13,8 +13,16 @@ const BURST = 20_000;
 const FAILOVERS = 3;
 const TOP = 12;
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 async function main(): Promise<void> {
   const server = await startServerProcess();
@@ -49,9 +57,13 @@ async function messagePath({ server, browser }: Context): Promise<void> {
   const batches = await Promise.all(tabs.map((tab) => tab.call('batches')));
   const posts = batches.reduce((sum, b) => sum + b.posts, 0);
   const messages = batches.reduce((sum, b) => sum + b.messages, 0);
-  console.log(`\n== per-message path: ${BURST.toLocaleString('en-US')} messages to ${TABS} tabs in ${seconds.toFixed(2)} s ` +
-    `(${Math.round(BURST / seconds)} msg/s per tab)`);
-  console.log(`batches: ${posts} posts carried ${messages} messages to ${TABS} tabs, ${(messages / posts).toFixed(2)} messages per post`);
+  console.log(
+    `\n== per-message path: ${BURST.toLocaleString('en-US')} messages to ${TABS} tabs in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(BURST / seconds)} msg/s per tab)`,
+  );
+  console.log(
+    `batches: ${posts} posts carried ${messages} messages to ${TABS} tabs, ${(messages / posts).toFixed(2)} messages per post`,
+  );
   summarize('shared worker', workerProfile!, BURST);
   summarize('tab 0 (page shim)', pageProfile!, BURST);
 }
@@ -60,7 +72,9 @@ async function messagePath({ server, browser }: Context): Promise<void> {
 async function burst(server: Context['server'], tabs: Tab[], count: number): Promise<number> {
   await Promise.all(tabs.map((tab) => tab.call('watch', { expect: count })));
   const start = await server.call('burst', { topic: 'fan', count });
-  const done = await Promise.all(tabs.map((tab) => until('the burst in a tab', async () => (await tab.call('seen')).doneAt, 60_000, 50)));
+  const done = await Promise.all(
+    tabs.map((tab) => until('the burst in a tab', async () => (await tab.call('seen')).doneAt, 60_000, 50)),
+  );
   return (Math.max(...done) - start) / 1000;
 }
 
@@ -90,9 +104,16 @@ function summarize(what: string, profile: Profile, messages: number): void {
   });
   const idle = self.get('(idle)') ?? 0;
   const busy = total - idle;
-  console.log(`\n${what}: ${(busy / 1000).toFixed(0)} ms busy of ${(total / 1000).toFixed(0)} ms, ${(busy / messages).toFixed(2)} µs per message`);
-  for (const [key, micros] of [...self].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-    console.log(`  ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(1).padStart(7)} ms  ${key}`);
+  console.log(
+    `\n${what}: ${(busy / 1000).toFixed(0)} ms busy of ${(total / 1000).toFixed(0)} ms, ${(busy / messages).toFixed(2)} µs per message`,
+  );
+  for (const [key, micros] of [...self]
+    .filter(([key]) => key !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)) {
+    console.log(
+      `  ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(1).padStart(7)} ms  ${key}`,
+    );
   }
 }
 

@@ -27,9 +27,13 @@ async function serveMemory(count: number): Promise<void> {
 
 /** Memory hosts in one child process (they must share it), so the hosts never share a process with the load. */
 async function memoryHosts(count: number): Promise<{ urls: string[]; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-memory', String(count)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-memory', String(count)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const urls = await new Promise<string[]>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -71,11 +75,13 @@ function counting(socket: WebSocket, op: string, count: number, onFrame?: () => 
  */
 async function measure(urls: string[], messages: number, topic: string): Promise<number> {
   const subscribers = await Promise.all(urls.map(open));
-  await Promise.all(subscribers.map((socket) => {
-    const subscribed = counting(socket, 'subscribed', 1);
-    socket.send(JSON.stringify({ op: 'sub', topic }));
-    return subscribed;
-  }));
+  await Promise.all(
+    subscribers.map((socket) => {
+      const subscribed = counting(socket, 'subscribed', 1);
+      socket.send(JSON.stringify({ op: 'sub', topic }));
+      return subscribed;
+    }),
+  );
   const publishers = await Promise.all(urls.map(open));
   const delivered = Promise.all(subscribers.map((socket) => counting(socket, 'msg', messages)));
   // Ids must be new on every run: the same id twice within 10 minutes is published once.
@@ -84,7 +90,9 @@ async function measure(urls: string[], messages: number, topic: string): Promise
   publishers.forEach((socket, p) => {
     const share = Math.floor(messages / urls.length) + (p < messages % urls.length ? 1 : 0);
     let sent = 0;
-    const sendOne = () => sent < share && socket.send(JSON.stringify({ op: 'pub', topic, data: { p, i: sent }, id: `${run}-${p}-${sent++}` }));
+    const sendOne = () =>
+      sent < share &&
+      socket.send(JSON.stringify({ op: 'pub', topic, data: { p, i: sent }, id: `${run}-${p}-${sent++}` }));
     void counting(socket, 'ack', share, sendOne);
     for (let i = 0; i < WINDOW; i++) sendOne();
   });
@@ -97,26 +105,37 @@ async function measure(urls: string[], messages: number, topic: string): Promise
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { messages: { type: 'string' }, runs: { type: 'string' }, 'serve-memory': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { messages: { type: 'string' }, runs: { type: 'string' }, 'serve-memory': { type: 'string' } },
+  });
   if (values['serve-memory']) return serveMemory(Number(values['serve-memory']));
   const messages = Number(values.messages ?? 20_000);
   const runs = Number(values.runs ?? 3);
-  if (!Number.isInteger(messages) || messages < 1) throw new Error(`--messages must be a whole number above 0, not ${values.messages}`);
+  if (!Number.isInteger(messages) || messages < 1)
+    throw new Error(`--messages must be a whole number above 0, not ${values.messages}`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number above 0, not ${values.runs}`);
 
   const redis = await startRedis();
-  const setups: { name: string; start(): Promise<{ urls: string[]; stop(): Promise<void> }> }[] = [1, 3].flatMap((count) => [
-    { name: `in-memory backplane, ${count} host${count > 1 ? 's' : ''} in one process`, start: () => memoryHosts(count) },
-    {
-      name: `Redis backplane, ${count} host process${count > 1 ? 'es' : ''}`,
-      async start() {
-        const hosts: HostProcess[] = await Promise.all(
-          Array.from({ length: count }, (_, i) => startHostProcess({ redis: redis.url, name: `r${i}` })),
-        );
-        return { urls: hosts.map((host) => host.url), stop: async () => void (await Promise.all(hosts.map((host) => host.kill('SIGTERM')))) };
+  const setups: { name: string; start(): Promise<{ urls: string[]; stop(): Promise<void> }> }[] = [1, 3].flatMap(
+    (count) => [
+      {
+        name: `in-memory backplane, ${count} host${count > 1 ? 's' : ''} in one process`,
+        start: () => memoryHosts(count),
       },
-    },
-  ]);
+      {
+        name: `Redis backplane, ${count} host process${count > 1 ? 'es' : ''}`,
+        async start() {
+          const hosts: HostProcess[] = await Promise.all(
+            Array.from({ length: count }, (_, i) => startHostProcess({ redis: redis.url, name: `r${i}` })),
+          );
+          return {
+            urls: hosts.map((host) => host.url),
+            stop: async () => void (await Promise.all(hosts.map((host) => host.kill('SIGTERM')))),
+          };
+        },
+      },
+    ],
+  );
   const rows: string[] = [];
   try {
     for (const setup of setups) {
@@ -137,7 +156,8 @@ async function main(): Promise<void> {
 }
 
 function report(rows: string[], messages: number, runs: number): string {
-  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? 'unknown';
+  const redisVersion =
+    execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? 'unknown';
   return `## Redis backplane throughput
 
 Written by \`node --import tsx bench/redis-throughput.ts\`; do not edit between the markers. Last run: ${new Date().toISOString()};
@@ -166,9 +186,10 @@ function writeSection(section: string): void {
   const start = text.indexOf(START);
   const end = text.indexOf(END);
   const block = `${START}\n${section}\n${END}\n`;
-  const next = start >= 0 && end > start
-    ? text.slice(0, start) + block + text.slice(end + END.length).replace(/^\n/, '')
-    : `${text}${text && !text.endsWith('\n\n') ? '\n' : ''}${block}`;
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + block + text.slice(end + END.length).replace(/^\n/, '')
+      : `${text}${text && !text.endsWith('\n\n') ? '\n' : ''}${block}`;
   writeFileSync(file, next);
 }
 

@@ -19,9 +19,18 @@ export interface Row {
 }
 
 /** What a benchmark hands back: its rows and how it measured them. */
-export interface Result { title: string; method: string; rows: Row[] }
+export interface Result {
+  title: string;
+  method: string;
+  rows: Row[];
+}
 
-export interface Run { at: string; machine: Machine; results: Result[]; seconds: number }
+export interface Run {
+  at: string;
+  machine: Machine;
+  results: Result[];
+  seconds: number;
+}
 
 export const START = '<!-- bench:start -->';
 export const END = '<!-- bench:end -->';
@@ -30,7 +39,14 @@ export const END = '<!-- bench:end -->';
 export function figure(value: number, unit = ''): string {
   if (!Number.isFinite(value)) return 'n/a';
   const abs = Math.abs(value);
-  const text = abs >= 100 ? Math.round(value).toLocaleString('en-US') : abs >= 10 ? value.toFixed(1) : abs >= 1 ? value.toFixed(2) : value.toFixed(3);
+  const text =
+    abs >= 100
+      ? Math.round(value).toLocaleString('en-US')
+      : abs >= 10
+        ? value.toFixed(1)
+        : abs >= 1
+          ? value.toFixed(2)
+          : value.toFixed(3);
   return unit ? `${text} ${unit}` : text;
 }
 
@@ -49,7 +65,11 @@ const HEADINGS = ['benchmark', 'Switchboard', 'alternative', 'ratio', 'target', 
 export function textTable(results: Result[]): string {
   const rows = results.flatMap((result) => result.rows.map((row) => COLUMNS.map((column) => row[column])));
   const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(HEADINGS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -58,7 +78,12 @@ export function markdownTable(results: Result[]): string {
   return [
     `| ${HEADINGS.join(' | ')} |`,
     `|${HEADINGS.map(() => ' --- ').join('|')}|`,
-    ...results.flatMap((result) => result.rows.map((row) => `| ${COLUMNS.map((column) => cell(column === 'verdict' && row.verdict === 'MISSED' ? '**MISSED**' : row[column])).join(' | ')} |`)),
+    ...results.flatMap((result) =>
+      result.rows.map(
+        (row) =>
+          `| ${COLUMNS.map((column) => cell(column === 'verdict' && row.verdict === 'MISSED' ? '**MISSED**' : row[column])).join(' | ')} |`,
+      ),
+    ),
   ].join('\n');
 }
 
@@ -73,8 +98,9 @@ export function writeSection(file: string, section: string): void {
   const start = text.indexOf(START);
   const end = text.indexOf(END);
   const block = `${START}\n${section.trim()}\n${END}`;
-  const next = start >= 0 && end > start
-    ? text.slice(0, start) + block + text.slice(end + END.length)
-    : `${block}\n${text ? `\n${text}` : ''}`;
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + block + text.slice(end + END.length)
+      : `${block}\n${text ? `\n${text}` : ''}`;
   writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }

@@ -15,7 +15,13 @@ import { sizes } from './sizes.ts';
 import { median } from './stats.ts';
 import { storm } from './storm.ts';
 
-const BENCHMARKS: Record<string, (context: Context) => Promise<Result> | Result> = { connections, fanout, failover, storm, sizes };
+const BENCHMARKS: Record<string, (context: Context) => Promise<Result> | Result> = {
+  connections,
+  fanout,
+  failover,
+  storm,
+  sizes,
+};
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 /** Headline figures of earlier runs, so RESULTS.md can give the median across runs. */
 const HISTORY = new URL('./runs.json', import.meta.url);
@@ -25,7 +31,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
   const chosen = values.only?.split(',') ?? Object.keys(BENCHMARKS);
   const unknown = chosen.filter((name) => !(name in BENCHMARKS));
-  if (unknown.length) throw new Error(`--only: no benchmark ${unknown.join(', ')} (there are ${Object.keys(BENCHMARKS).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`--only: no benchmark ${unknown.join(', ')} (there are ${Object.keys(BENCHMARKS).join(', ')})`);
 
   const began = Date.now();
   const server = await startServerProcess();
@@ -44,7 +51,12 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
   }
-  const run: Run = { at: new Date().toISOString(), machine: describeMachine(browser.version), results, seconds: Math.round((Date.now() - began) / 1000) };
+  const run: Run = {
+    at: new Date().toISOString(),
+    machine: describeMachine(browser.version),
+    results,
+    seconds: Math.round((Date.now() - began) / 1000),
+  };
   console.log(`\n${describeRun(run)}\n\n${textTable(results)}\n`);
   // A partial run (--only) prints its figures but leaves RESULTS.md and the history alone.
   if (values.only) return;

@@ -71,7 +71,8 @@ export class SequentialLoop {
         this.clearTimers();
         this.connected = true;
         this.failures = 0;
-        for (const [topic, seq] of this.topics) this.send(seq > 0 ? { op: 'sub', topic, from: seq } : { op: 'sub', topic });
+        for (const [topic, seq] of this.topics)
+          this.send(seq > 0 ? { op: 'sub', topic, from: seq } : { op: 'sub', topic });
         const beat = frame.heartbeat!;
         this.timers.push(setInterval(() => this.send({ op: 'ping', t: Date.now() }), beat));
         // Dead after 2 × heartbeat of silence, checked often so detection costs what Switchboard's does.

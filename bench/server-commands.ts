@@ -3,7 +3,10 @@
 export type FailHow = 'reset' | 'blackhole';
 
 /** Topics named `prefix0`, `prefix1`, ... */
-export interface Topics { prefix: string; count: number }
+export interface Topics {
+  prefix: string;
+  count: number;
+}
 
 export type ServerCommand =
   | { cmd: 'start'; args: { hosts: number; heartbeat: number } }
@@ -35,7 +38,11 @@ export interface ServerResults {
   stopStream: void;
 }
 
-export interface ServerReply { id: number; result?: unknown; error?: string }
+export interface ServerReply {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
 
 /**
  * Epoch milliseconds with sub-millisecond precision. Node and Chromium both add a monotonic clock

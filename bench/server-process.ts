@@ -6,11 +6,15 @@ import { clockNow, type ServerCommand, type ServerReply, type Topics } from './s
 let hosts: Host[] = [];
 let stream: ReturnType<typeof setInterval> | undefined;
 
-const run: { [K in ServerCommand['cmd']]: (args: Extract<ServerCommand, { cmd: K }>['args']) => Promise<unknown> | unknown } = {
+const run: {
+  [K in ServerCommand['cmd']]: (args: Extract<ServerCommand, { cmd: K }>['args']) => Promise<unknown> | unknown;
+} = {
   async start({ hosts: count, heartbeat }) {
     await stop();
     const backplane = new MemoryBackplane({ historyLimit: 1000 });
-    hosts = await Promise.all(Array.from({ length: count }, (_, i) => startServer({ name: `h${i}`, backplane, heartbeat })));
+    hosts = await Promise.all(
+      Array.from({ length: count }, (_, i) => startServer({ name: `h${i}`, backplane, heartbeat })),
+    );
     return hosts.map((host) => host.url);
   },
   stop,
@@ -36,7 +40,10 @@ const run: { [K in ServerCommand['cmd']]: (args: Extract<ServerCommand, { cmd: K
   counts() {
     return hosts.map((h) => {
       const { connections, subscribers } = h.counts();
-      return { connections: connections.ws + connections.http + connections.poll, topics: Object.keys(subscribers).length };
+      return {
+        connections: connections.ws + connections.http + connections.poll,
+        topics: Object.keys(subscribers).length,
+      };
     });
   },
   memory() {
@@ -108,7 +115,10 @@ process.on('message', (message: { id: number } & ServerCommand) => {
   const reply = (answer: Omit<ServerReply, 'id'>) => process.send?.({ id: message.id, ...answer });
   Promise.resolve()
     .then(() => (run[message.cmd] as (args: unknown) => unknown)(message.args))
-    .then((result) => reply({ result }), (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }));
+    .then(
+      (result) => reply({ result }),
+      (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
+    );
 });
 process.on('disconnect', () => void stop().then(() => process.exit(0)));
 process.send?.({ id: 0, result: 'ready' });

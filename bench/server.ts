@@ -4,7 +4,12 @@ import { fork } from 'node:child_process';
 import type { ServerCommand, ServerReply, ServerResults } from './server-commands.ts';
 
 export interface ServerProcess {
-  call<K extends ServerCommand['cmd']>(cmd: K, ...args: Extract<ServerCommand, { cmd: K }>['args'] extends undefined ? [] : [Extract<ServerCommand, { cmd: K }>['args']]): Promise<ServerResults[K]>;
+  call<K extends ServerCommand['cmd']>(
+    cmd: K,
+    ...args: Extract<ServerCommand, { cmd: K }>['args'] extends undefined
+      ? []
+      : [Extract<ServerCommand, { cmd: K }>['args']]
+  ): Promise<ServerResults[K]>;
   close(): Promise<void>;
 }
 
@@ -13,10 +18,15 @@ const COMMAND_LIMIT = 60_000;
 
 export async function startServerProcess(): Promise<ServerProcess> {
   // Its own process, so its memory is the hosts' alone and its CPU is not the browser driver's.
-  const child = fork(new URL('./server-process.ts', import.meta.url), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./server-process.ts', import.meta.url), [], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let next = 1;
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server process exited (${code})`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`))),
+  );
   exited.catch(() => undefined);
   child.on('message', (reply: ServerReply) => {
     const entry = waiting.get(reply.id);
@@ -30,7 +40,10 @@ export async function startServerProcess(): Promise<ServerProcess> {
       const id = next++;
       const answer = new Promise<never>((resolve, reject) => {
         waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        const timer = setTimeout(() => reject(new Error(`server: ${cmd} took over ${COMMAND_LIMIT} ms`)), COMMAND_LIMIT);
+        const timer = setTimeout(
+          () => reject(new Error(`server: ${cmd} took over ${COMMAND_LIMIT} ms`)),
+          COMMAND_LIMIT,
+        );
         timer.unref();
       });
       child.send({ id, cmd, args: args[0] });

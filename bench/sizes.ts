@@ -6,7 +6,8 @@ import { figure, type Result } from './report.ts';
 export function sizes(): Result {
   return {
     title: 'Bundle sizes',
-    method: 'gzip -9 of the minified bundles the build writes (scripts/bundle-sizes.mjs, the same figures the build checks).',
+    method:
+      'gzip -9 of the minified bundles the build writes (scripts/bundle-sizes.mjs, the same figures the build checks).',
     rows: bundleSizes().map(({ file, what, budget, size }) => ({
       id: `size-${file}`,
       benchmark: `size: ${what}`,

@@ -16,7 +16,11 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** Runs `sides` in turn, `rounds` times, starting with a different side each round, so drift on a shared machine hits both. */
-export async function alternate<T>(rounds: number, sides: readonly T[], run: (side: T, round: number) => Promise<void>): Promise<void> {
+export async function alternate<T>(
+  rounds: number,
+  sides: readonly T[],
+  run: (side: T, round: number) => Promise<void>,
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...sides].reverse() : sides;
     for (const side of order) await run(side, round);

@@ -18,9 +18,19 @@ export async function storm({ server, browser, log }: Context): Promise<Result> 
     const [tab] = await browser.tabs(1);
     const began = Date.now();
     if (side === 'loop') await tab!.call('direct', urls, 2000);
-    else await tab!.call('switchboard', { hosts: urls, loadBalance: false, types: ['ws'], reconnectDelay: RECONNECT_DELAY }, freshName('storm'));
+    else
+      await tab!.call(
+        'switchboard',
+        { hosts: urls, loadBalance: false, types: ['ws'], reconnectDelay: RECONNECT_DELAY },
+        freshName('storm'),
+      );
     await tab!.call('subscribe', 'storm/', TOPICS);
-    await until(`${TOPICS} topics on host 0`, async () => (await server.call('counts'))[0]!.topics === TOPICS, 60_000, 50);
+    await until(
+      `${TOPICS} topics on host 0`,
+      async () => (await server.call('counts'))[0]!.topics === TOPICS,
+      60_000,
+      50,
+    );
     // Live topics: each has had a message, so the next host replays from its seq.
     await tab!.call('watch', { expect: TOPICS });
     await server.call('publishEach', { topics: { prefix: 'storm/', count: TOPICS } });
@@ -30,12 +40,19 @@ export async function storm({ server, browser, log }: Context): Promise<Result> 
     await tab!.call('watch', { marks: TOPICS });
     // Host 0 is reset, then every topic gets a message that only a restored subscription can bring.
     const { at } = await server.call('fail', { how: 'reset', topics: { prefix: 'storm/', count: TOPICS } });
-    const restored = await until(`${TOPICS} topics restored (${side})`, async () => (await tab!.call('seen')).markedAt, 60_000, 20);
+    const restored = await until(
+      `${TOPICS} topics restored (${side})`,
+      async () => (await tab!.call('seen')).markedAt,
+      60_000,
+      20,
+    );
     times[side].push(restored - at);
   });
   const sb = median(times.switchboard);
   const loop = median(times.loop);
-  log(`storm: ${times.switchboard.map(Math.round)} vs ${times.loop.map(Math.round)}; setup ${setup.switchboard} vs ${setup.loop}`);
+  log(
+    `storm: ${times.switchboard.map(Math.round)} vs ${times.loop.map(Math.round)}; setup ${setup.switchboard} vs ${setup.loop}`,
+  );
   return {
     title: 'Resubscribe storm',
     method:
@@ -44,16 +61,18 @@ export async function storm({ server, browser, log }: Context): Promise<Result> 
       `${TOPICS.toLocaleString('en-US')} subs with from, their replays and the delivery to the tab. The alternative is the same tab with ` +
       `bench/sequential-loop.ts. ${ROUNDS} rounds per side, alternating, medians. Subscribing the ${TOPICS.toLocaleString('en-US')} topics at the ` +
       `start took ${figure(median(setup.switchboard), 'ms')} through Switchboard and ${figure(median(setup.loop), 'ms')} directly (not part of the figure).`,
-    rows: [{
-      id: 'storm',
-      benchmark: `restore ${TOPICS.toLocaleString('en-US')} topics after a failover`,
-      switchboard: figure(sb, 'ms'),
-      alternative: figure(loop, 'ms'),
-      ratio: ratio(sb, loop),
-      target: '',
-      verdict: '',
-      value: sb,
-      unit: 'ms',
-    }],
+    rows: [
+      {
+        id: 'storm',
+        benchmark: `restore ${TOPICS.toLocaleString('en-US')} topics after a failover`,
+        switchboard: figure(sb, 'ms'),
+        alternative: figure(loop, 'ms'),
+        ratio: ratio(sb, loop),
+        target: '',
+        verdict: '',
+        value: sb,
+        unit: 'ms',
+      },
+    ],
   };
 }

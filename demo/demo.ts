@@ -8,7 +8,11 @@ const TOPICS = ['ticks/EURUSD', 'ticks/GBPUSD', 'ticks/USDJPY', 'ticks/AUDUSD'];
 const ACTIONS = ['kill', 'blackhole', 'drain', 'restart'];
 const EVENTS: BoardEvent[] = ['connect', 'connectFailed', 'connected', 'disconnected', 'failed', 'gap', 'error'];
 
-interface HostInfo { name: string; url: string; state: string }
+interface HostInfo {
+  name: string;
+  url: string;
+  state: string;
+}
 
 const byId = (id: string) => document.getElementById(id)!;
 const cell = (text: string) => Object.assign(document.createElement('td'), { textContent: text });
@@ -55,7 +59,14 @@ function showState(next: BoardState): void {
   state = next;
   const set = (name: string, text: string) => (document.querySelector(`[data-state="${name}"]`)!.textContent = text);
   set('status', next.status + (next.failed ? ' (failed)' : ''));
-  set('host', next.connected ? `${next.connected.host} (${next.connected.server})` : next.attempt ? `trying ${next.attempt.host}` : '—');
+  set(
+    'host',
+    next.connected
+      ? `${next.connected.host} (${next.connected.server})`
+      : next.attempt
+        ? `trying ${next.attempt.host}`
+        : '—',
+  );
   set('type', next.connected?.type ?? '—');
   set('topics', next.topics.map((t) => `${t.topic} @${t.seq}`).join(', ') || '—');
   set('tabs', `${next.tabs} (${next.mode} worker)`);
@@ -71,7 +82,12 @@ function showPrice(topic: string, seq: number, data: unknown): void {
     rows.set(topic, (row = document.createElement('tr')));
     byId('prices').append(row);
   }
-  row.replaceChildren(cell(topic), cell(String(seq)), cell(String((data as { price?: number }).price ?? '')), cell(clock(Date.now())));
+  row.replaceChildren(
+    cell(topic),
+    cell(String(seq)),
+    cell(String((data as { price?: number }).price ?? '')),
+    cell(clock(Date.now())),
+  );
   row.classList.add('fresh');
   requestAnimationFrame(() => row.classList.remove('fresh'));
   byId('received').textContent = `(${++received} messages in this tab)`;

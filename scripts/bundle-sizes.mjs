@@ -11,5 +11,8 @@ export const BUDGETS = [
 
 /** Each bundle's gzip -9 size in bytes, read from `root` (the project folder). */
 export function bundleSizes(root = '.') {
-  return BUDGETS.map((entry) => ({ ...entry, size: gzipSync(readFileSync(`${root}/${entry.file}`), { level: 9 }).length }));
+  return BUDGETS.map((entry) => ({
+    ...entry,
+    size: gzipSync(readFileSync(`${root}/${entry.file}`), { level: 9 }).length,
+  }));
 }

@@ -27,7 +27,13 @@ const demo = await startDemo({ port: 0, rate: 4, root });
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--no-first-run',
+    '--disable-background-networking',
+  ],
   defaultViewport: { width: 1280, height: 1500 },
 });
 try {
@@ -43,16 +49,28 @@ try {
   await fetch(`${demo.url}control/hosts/${index}/kill`, { method: 'POST' });
   console.log(`killed host ${hosts[index].name} (${hosts[index].url})`);
   const after = await Promise.all(
-    tabs.map((tab) => until(tab, 'the tab to fail over', (old) => {
-      const host = document.querySelector('[data-state="status"]')?.textContent === 'connected' && document.querySelector('[data-state="host"]')?.textContent;
-      return host && host !== old && host;
-    }, before[0])),
+    tabs.map((tab) =>
+      until(
+        tab,
+        'the tab to fail over',
+        (old) => {
+          const host =
+            document.querySelector('[data-state="status"]')?.textContent === 'connected' &&
+            document.querySelector('[data-state="host"]')?.textContent;
+          return host && host !== old && host;
+        },
+        before[0],
+      ),
+    ),
   );
   console.log(`both tabs failed over: ${after.join(' | ')}`);
   // Let a few prices arrive from the new host and the expiry countdown run, so the picture shows them.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   mkdirSync(`${root}docs`, { recursive: true });
-  const clip = await tabs[0].evaluate(() => { const r = document.querySelector('switchboard-inspector').getBoundingClientRect(); return { x: r.x, y: r.y + scrollY, width: r.width, height: r.height }; });
+  const clip = await tabs[0].evaluate(() => {
+    const r = document.querySelector('switchboard-inspector').getBoundingClientRect();
+    return { x: r.x, y: r.y + scrollY, width: r.width, height: r.height };
+  });
   await tabs[0].screenshot({ path: `${root}docs/inspector-failover.png`, clip });
   await tabs[1].screenshot({ path: `${root}docs/demo-failover.png`, fullPage: true });
   console.log('wrote docs/inspector-failover.png and docs/demo-failover.png');

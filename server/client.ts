@@ -72,7 +72,11 @@ export class Client {
     // A pub whose id is usable gets a nack, so the sender learns its publish failed.
     const id = (value as { op?: unknown; id?: unknown } | null)?.id;
     if (result.error.what === 'pub' && typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) {
-      this.#next(() => (this.#welcomed ? this.send({ op: 'nack', id, error: result.error.reason }) : this.#reject(result.error, 'bad-frame')));
+      this.#next(() =>
+        this.#welcomed
+          ? this.send({ op: 'nack', id, error: result.error.reason })
+          : this.#reject(result.error, 'bad-frame'),
+      );
     } else {
       this.refuse(result.error, 'bad-frame');
     }
@@ -156,7 +160,12 @@ export class Client {
           return this.close('version', `hello: this host speaks protocol version ${PROTOCOL_VERSION}, not ${frame.v}`);
         }
         this.#welcomed = true;
-        return this.send({ op: 'welcome', v: PROTOCOL_VERSION, server: this.#context.name, heartbeat: this.#context.heartbeat });
+        return this.send({
+          op: 'welcome',
+          v: PROTOCOL_VERSION,
+          server: this.#context.name,
+          heartbeat: this.#context.heartbeat,
+        });
       case 'sub':
         return this.#subscribe(frame.topic, frame.from);
       case 'unsub':
@@ -175,9 +184,10 @@ export class Client {
     this.#subscriptions.set(topic, subscription);
     const { backplane } = this.#context;
     try {
-      const replay = from === undefined
-        ? { messages: [], seq: await backplane.seq(topic), recovered: true }
-        : await backplane.since(topic, from);
+      const replay =
+        from === undefined
+          ? { messages: [], seq: await backplane.seq(topic), recovered: true }
+          : await backplane.since(topic, from);
       // Unsubscribed, or subscribed again, while the replay was read.
       if (this.#subscriptions.get(topic) !== subscription) return;
       const pending = subscription.pending ?? [];

@@ -22,7 +22,10 @@ export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
       answer(response, 403, 'the control surface answers loopback only');
       return true;
     }
-    const [index, action] = path.slice(prefix.length + '/hosts'.length).split('/').filter(Boolean);
+    const [index, action] = path
+      .slice(prefix.length + '/hosts'.length)
+      .split('/')
+      .filter(Boolean);
     try {
       const result = index === undefined ? hosts.map(describe) : await act(hosts, Number(index), action, request);
       answer(response, 200, JSON.stringify(result ?? null), 'application/json');
@@ -37,7 +40,10 @@ export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
 export async function startControl(hosts: readonly Host[], port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const handle = controlHandler(hosts);
   const server = createServer((request, response) => {
-    handle(request, response).then((handled) => handled || answer(response, 404, 'not found'), () => response.destroy());
+    handle(request, response).then(
+      (handled) => handled || answer(response, 404, 'not found'),
+      () => response.destroy(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
@@ -49,7 +55,12 @@ function describe(host: Host) {
   return { name: host.name, url: host.url, state: host.state };
 }
 
-async function act(hosts: readonly Host[], index: number, action: string | undefined, request: IncomingMessage): Promise<unknown> {
+async function act(
+  hosts: readonly Host[],
+  index: number,
+  action: string | undefined,
+  request: IncomingMessage,
+): Promise<unknown> {
   const host = hosts[index];
   if (!host) throw new Error(`no host ${index}: there are ${hosts.length}`);
   if (action === 'counts' && request.method === 'GET') return host.counts();
@@ -72,7 +83,9 @@ async function act(hosts: readonly Host[], index: number, action: string | undef
       await host.restart();
       break;
     case 'disconnect':
-      host.disconnect(String((body as { reason?: unknown } | undefined)?.reason ?? 'disconnected by the control surface'));
+      host.disconnect(
+        String((body as { reason?: unknown } | undefined)?.reason ?? 'disconnected by the control surface'),
+      );
       break;
     case 'publish': {
       const { topic, data } = (body ?? {}) as { topic?: unknown; data?: unknown };
@@ -86,7 +99,8 @@ async function act(hosts: readonly Host[], index: number, action: string | undef
     }
     case 'files': {
       const status = (body as { status?: unknown } | undefined)?.status;
-      if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599) throw new Error('files: status must be an HTTP status');
+      if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599)
+        throw new Error('files: status must be an HTTP status');
       host.answerFiles(status as number);
       break;
     }

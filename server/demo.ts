@@ -26,7 +26,9 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-export async function startDemo(options: DemoOptions = {}): Promise<{ url: string; hosts: Host[]; stop(): Promise<void> }> {
+export async function startDemo(
+  options: DemoOptions = {},
+): Promise<{ url: string; hosts: Host[]; stop(): Promise<void> }> {
   // Built to dist/server/, so the project is two folders up.
   const root = options.root ?? fileURLToPath(new URL('../../', import.meta.url));
   const backplane = new MemoryBackplane();
@@ -38,20 +40,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ url: strin
   const control = controlHandler(hosts, '/control');
 
   const server = createServer((request, response) => {
-    control(request, response).then(async (handled) => {
-      if (handled) return;
-      const path = new URL(request.url ?? '/', 'http://demo').pathname;
-      const file = normalize(join(root, path === '/' ? 'demo/index.html' : path));
-      const allowed = [join(root, 'demo') + sep, join(root, 'dist') + sep].some((folder) => file.startsWith(folder));
-      if (!allowed) return answer(response, 404, 'not found');
-      try {
-        const body = await readFile(file);
-        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        response.end(body);
-      } catch {
-        answer(response, 404, 'not found');
-      }
-    }, () => response.destroy());
+    control(request, response).then(
+      async (handled) => {
+        if (handled) return;
+        const path = new URL(request.url ?? '/', 'http://demo').pathname;
+        const file = normalize(join(root, path === '/' ? 'demo/index.html' : path));
+        const allowed = [join(root, 'demo') + sep, join(root, 'dist') + sep].some((folder) => file.startsWith(folder));
+        if (!allowed) return answer(response, 404, 'not found');
+        try {
+          const body = await readFile(file);
+          response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+          response.end(body);
+        } catch {
+          answer(response, 404, 'not found');
+        }
+      },
+      () => response.destroy(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 8000, '127.0.0.1', resolve));
   const address = server.address();

@@ -15,12 +15,15 @@ const START: Record<string, number> = { EURUSD: 1.08, GBPUSD: 1.27, USDJPY: 151.
 export function startFeed(backplane: Backplane, options: FeedOptions = {}): () => void {
   const pairs = options.pairs ?? Object.keys(START);
   const prices = new Map(pairs.map((pair) => [pair, START[pair] ?? 1]));
-  const timer = setInterval(() => {
-    for (const [pair, price] of prices) {
-      const next = price * (1 + (Math.random() - 0.5) / 1000);
-      prices.set(pair, next);
-      void backplane.publish(`ticks/${pair}`, { pair, price: Number(next.toPrecision(6)), time: Date.now() });
-    }
-  }, 1000 / (options.rate ?? 2));
+  const timer = setInterval(
+    () => {
+      for (const [pair, price] of prices) {
+        const next = price * (1 + (Math.random() - 0.5) / 1000);
+        prices.set(pair, next);
+        void backplane.publish(`ticks/${pair}`, { pair, price: Number(next.toPrecision(6)), time: Date.now() });
+      }
+    },
+    1000 / (options.rate ?? 2),
+  );
   return () => clearInterval(timer);
 }

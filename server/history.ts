@@ -27,7 +27,8 @@ export class History {
     const message = { topic, seq: ++entry.seq, data };
     entry.kept.push(message);
     // Trim in chunks so a full topic doesn't shift its array on every message.
-    if (entry.kept.length >= this.limit + Math.max(1, this.limit >> 3)) entry.kept.splice(0, entry.kept.length - this.limit);
+    if (entry.kept.length >= this.limit + Math.max(1, this.limit >> 3))
+      entry.kept.splice(0, entry.kept.length - this.limit);
     return message;
   }
 

@@ -94,16 +94,19 @@ export class Host {
       unsubscribe: (client, topic) => fanout.remove(topic, client),
     };
     this.#stopListening = this.backplane.listen((message: Message) => fanout.deliver(message));
-    this.#stopWatching = this.backplane.status?.((status) => {
-      if (status.up) return;
-      const message = `the backplane is unavailable (${status.reason}): pubs are refused until it is back`;
-      for (const client of this.#clients) client.send({ op: 'error', code: 'backplane', message });
-    }) ?? (() => {});
+    this.#stopWatching =
+      this.backplane.status?.((status) => {
+        if (status.up) return;
+        const message = `the backplane is unavailable (${status.reason}): pubs are refused until it is back`;
+        for (const client of this.#clients) client.send({ op: 'error', code: 'backplane', message });
+      }) ?? (() => {});
     this.#server = createServer((request, response) => {
       // A client that goes away mid-request costs its own request, never the host.
       this.#request(request, response).catch(() => response.destroy());
     });
-    this.#server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.#upgrade(request, socket, head));
+    this.#server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.#upgrade(request, socket, head),
+    );
     this.#server.on('connection', (socket: Socket) => {
       this.#connections.add(socket);
       socket.once('close', () => this.#connections.delete(socket));
@@ -233,11 +236,15 @@ export class Host {
   }
 
   #acceptWebSocket(ws: WebSocket): void {
-    const client = new Client(this.#context, {
-      send: (text) => ws.send(text),
-      // A close reason may be at most 123 bytes.
-      close: (reason) => ws.close(1000, Buffer.from(reason).subarray(0, 123).toString()),
-    }, 'ws');
+    const client = new Client(
+      this.#context,
+      {
+        send: (text) => ws.send(text),
+        // A close reason may be at most 123 bytes.
+        close: (reason) => ws.close(1000, Buffer.from(reason).subarray(0, 123).toString()),
+      },
+      'ws',
+    );
     this.#clients.add(client);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
@@ -260,7 +267,8 @@ export class Host {
     const route = `${request.method} ${url.pathname}`;
     if (route === 'POST /session') return this.#createSession(request, response);
     if (url.pathname.startsWith('/files/')) return this.#file(request.method ?? 'GET', url.pathname, response);
-    if (route !== 'GET /stream' && route !== 'GET /poll' && route !== 'POST /send') return answer(response, 404, 'not found');
+    if (route !== 'GET /stream' && route !== 'GET /poll' && route !== 'POST /send')
+      return answer(response, 404, 'not found');
     const session = this.#sessions.get(url.searchParams.get('session') ?? '');
     if (!session) return answer(response, 404, 'unknown session');
     const answering = () => this.#state === 'up';
@@ -282,10 +290,14 @@ export class Host {
       pollWait: this.#options.pollWait,
       keepAlive: Math.min(this.#options.heartbeat, 15_000),
     };
-    const session = new Session(times, (output) => new Client(this.#context, output), (ended) => {
-      this.#sessions.delete(ended.id);
-      this.#clients.delete(ended.client);
-    });
+    const session = new Session(
+      times,
+      (output) => new Client(this.#context, output),
+      (ended) => {
+        this.#sessions.delete(ended.id);
+        this.#clients.delete(ended.client);
+      },
+    );
     this.#sessions.set(session.id, session);
     this.#clients.add(session.client);
     answer(response, 200, JSON.stringify({ session: session.id }), 'application/json');
@@ -309,7 +321,10 @@ export class Host {
     const parsed = parse(body.text);
     if (parsed.error || !Array.isArray(parsed.value)) {
       const reason = '/send takes a JSON array of frames';
-      session.client.refuse(parsed.error ?? { what: body.text.slice(0, 200), reason }, parsed.error ? 'bad-json' : 'bad-frame');
+      session.client.refuse(
+        parsed.error ?? { what: body.text.slice(0, 200), reason },
+        parsed.error ? 'bad-json' : 'bad-frame',
+      );
       return answer(response, 400, reason);
     }
     for (const frame of parsed.value) session.client.receiveValue(frame);

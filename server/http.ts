@@ -16,7 +16,10 @@ export function answer(response: ServerResponse, status: number, body = '', type
 }
 
 /** The request body as text, or its size in bytes when it is over `limit`. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<{ text: string } | { tooLarge: number }> {
+export async function readBody(
+  request: IncomingMessage,
+  limit: number,
+): Promise<{ text: string } | { tooLarge: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even past the limit, so the answer reaches a client still sending.

@@ -56,7 +56,8 @@ export class RedisBackplane implements Backplane {
   #ready: { promise: Promise<void>; resolve: () => void };
 
   constructor(options: RedisBackplaneOptions) {
-    if (!/^rediss?:\/\/./.test(options.url)) throw new Error(`the Redis URL must look like redis://127.0.0.1:6379, not "${options.url}"`);
+    if (!/^rediss?:\/\/./.test(options.url))
+      throw new Error(`the Redis URL must look like redis://127.0.0.1:6379, not "${options.url}"`);
     this.url = options.url;
     this.#historyLimit = options.historyLimit ?? 1000;
     this.#dedupeWindow = options.dedupeWindow ?? 10 * 60_000;
@@ -106,7 +107,10 @@ export class RedisBackplane implements Backplane {
 
   async since(topic: string, from: number): Promise<Replay> {
     const keys = [this.#key('seq', topic), this.#key('log', topic)];
-    const [seq, entries] = (await this.#command(() => run(this.#redis, SINCE, keys, [`${from + 1}-0`]))) as [number, Entry[]];
+    const [seq, entries] = (await this.#command(() => run(this.#redis, SINCE, keys, [`${from + 1}-0`]))) as [
+      number,
+      Entry[],
+    ];
     const messages = entries.map((entry) => this.#message(topic, entry));
     return { messages, seq, recovered: from >= seq || messages[0]?.seq === from + 1 };
   }
@@ -132,7 +136,8 @@ export class RedisBackplane implements Backplane {
 
   /** Runs a command while Redis is up; otherwise, and when it fails, says what is wrong in the user's words. */
   async #command<T>(command: () => Promise<T>): Promise<T> {
-    if (!this.#status.up) throw new Error(`Redis at ${this.url} is unavailable (${this.#status.reason}): try again when it is back`);
+    if (!this.#status.up)
+      throw new Error(`Redis at ${this.url} is unavailable (${this.#status.reason}): try again when it is back`);
     try {
       return await command();
     } catch (error) {
@@ -182,8 +187,13 @@ export class RedisBackplane implements Backplane {
       });
       await Promise.all(behind.map((topic) => this.#order.catchUp(topic)));
       if (generation !== this.#generation) return;
-      if (lost > 0) this.#log(`Redis at ${this.url} had lost the seq of ${lost} topics (restarted without its data?): raised them so seqs go on`);
-      this.#log(`Redis at ${this.url} is connected${heard.length ? `: ${behind.length} of ${heard.length} topics caught up` : ''}`);
+      if (lost > 0)
+        this.#log(
+          `Redis at ${this.url} had lost the seq of ${lost} topics (restarted without its data?): raised them so seqs go on`,
+        );
+      this.#log(
+        `Redis at ${this.url} is connected${heard.length ? `: ${behind.length} of ${heard.length} topics caught up` : ''}`,
+      );
       this.#announced = false;
       this.#lastError = '';
       this.#setStatus({ up: true });

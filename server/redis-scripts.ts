@@ -43,7 +43,12 @@ return seq
 `);
 
 /** Runs a script by its sha, sending its source only when Redis does not have it (first use, or after a restart). */
-export async function run(redis: Redis, { lua, sha }: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+export async function run(
+  redis: Redis,
+  { lua, sha }: Script,
+  keys: string[],
+  args: (string | number)[],
+): Promise<unknown> {
   try {
     return await redis.evalsha(sha, keys.length, ...keys, ...args);
   } catch (error) {

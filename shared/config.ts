@@ -83,7 +83,20 @@ export const DEFAULTS = {
   idleTimeout: 30000,
 } as const;
 
-const CONFIG_KEYS = ['servers', 'hosts', 'loadBalance', 'connectTimeout', 'connectCount', 'failureExpiry', 'reconnectDelay', 'maxReconnectDelay', 'types', 'sendQueueLimit', 'idleTimeout', 'retryStatuses'];
+const CONFIG_KEYS = [
+  'servers',
+  'hosts',
+  'loadBalance',
+  'connectTimeout',
+  'connectCount',
+  'failureExpiry',
+  'reconnectDelay',
+  'maxReconnectDelay',
+  'types',
+  'sendQueueLimit',
+  'idleTimeout',
+  'retryStatuses',
+];
 const SCHEMES: Record<string, string> = { 'http:': 'http:', 'https:': 'https:', 'rttp:': 'http:', 'rttps:': 'https:' };
 const TYPE_NAMES = ['ws', 'http', 'poll', 'rttp'];
 
@@ -91,7 +104,10 @@ export function parseConfig(input: unknown): Settings {
   const config = record(input, 'config');
   checkKeys(config, CONFIG_KEYS, 'config');
   if (config.servers !== undefined && config.hosts !== undefined) {
-    throw new ConfigError('config', 'has both "servers" and "hosts"; use one (servers for StreamLink groups, hosts for a flat list)');
+    throw new ConfigError(
+      'config',
+      'has both "servers" and "hosts"; use one (servers for StreamLink groups, hosts for a flat list)',
+    );
   }
   if (config.servers === undefined && config.hosts === undefined) {
     throw new ConfigError('config', 'needs "servers" (StreamLink groups) or "hosts" (a flat list of base URLs)');
@@ -110,10 +126,12 @@ export function parseConfig(input: unknown): Settings {
 
   let plan: PlanNode;
   if (config.hosts !== undefined) {
-    if (!Array.isArray(config.hosts)) throw new ConfigError('hosts', `expected an array of servers, got ${describe(config.hosts)}`);
+    if (!Array.isArray(config.hosts))
+      throw new ConfigError('hosts', `expected an array of servers, got ${describe(config.hosts)}`);
     if (config.hosts.length === 0) throw new ConfigError('hosts', 'is empty (expected at least one server)');
     const children = config.hosts.map((value, i) => {
-      if (Array.isArray(value)) throw new ConfigError(`hosts[${i}]`, 'expected a server (hosts is a flat list; use "servers" for groups)');
+      if (Array.isArray(value))
+        throw new ConfigError(`hosts[${i}]`, 'expected a server (hosts is a flat list; use "servers" for groups)');
       return addHost(value, `hosts[${i}]`);
     });
     plan = { kind: 'balance', children };
@@ -133,7 +151,10 @@ export function parseConfig(input: unknown): Settings {
   const reconnectDelay = number('reconnectDelay', 0);
   const maxReconnectDelay = number('maxReconnectDelay', 0);
   if (maxReconnectDelay < reconnectDelay) {
-    throw new ConfigError('maxReconnectDelay', `must be at least reconnectDelay (${reconnectDelay}), got ${maxReconnectDelay}`);
+    throw new ConfigError(
+      'maxReconnectDelay',
+      `must be at least reconnectDelay (${reconnectDelay}), got ${maxReconnectDelay}`,
+    );
   }
   if (config.loadBalance !== undefined && typeof config.loadBalance !== 'boolean') {
     throw new ConfigError('loadBalance', `expected true or false, got ${describe(config.loadBalance)}`);
@@ -160,7 +181,8 @@ function parseGroup(
   addHost: (value: unknown, path: string) => PlanNode,
 ): PlanNode {
   const children = (items: unknown, itemsPath: string, kind: 'balance' | 'ordered'): PlanNode => {
-    if (!Array.isArray(items)) throw new ConfigError(itemsPath, `expected an array of servers or groups, got ${describe(items)}`);
+    if (!Array.isArray(items))
+      throw new ConfigError(itemsPath, `expected an array of servers or groups, got ${describe(items)}`);
     if (items.length === 0) throw new ConfigError(itemsPath, 'is an empty group (expected at least one server)');
     const nested = kind === 'balance' ? 'ordered' : 'balance';
     return { kind, children: items.map((item, i) => parseGroup(item, `${itemsPath}[${i}]`, nested, addHost)) };
@@ -177,7 +199,10 @@ function parseGroup(
 function parseServer(value: unknown, path: string, defaultTypes: TransportType[], index: number): Host {
   if (typeof value === 'string') return { host: value, url: parseUrl(value, path), index, types: [...defaultTypes] };
   if (!isRecord(value)) {
-    throw new ConfigError(path, `expected a server: a URL string, {url, types} or {host, types}, got ${describe(value)}`);
+    throw new ConfigError(
+      path,
+      `expected a server: a URL string, {url, types} or {host, types}, got ${describe(value)}`,
+    );
   }
   const key = 'url' in value ? 'url' : 'host' in value ? 'host' : undefined;
   if (key === undefined) throw new ConfigError(path, 'expected a server with "url" or "host"');
@@ -203,7 +228,10 @@ function parseUrl(text: string, path: string): string {
   }
   const scheme = SCHEMES[url.protocol];
   if (scheme === undefined) {
-    throw new ConfigError(path, `unsupported scheme "${url.protocol.slice(0, -1)}" in "${text}" (expected http, https, rttp or rttps)`);
+    throw new ConfigError(
+      path,
+      `unsupported scheme "${url.protocol.slice(0, -1)}" in "${text}" (expected http, https, rttp or rttps)`,
+    );
   }
   if (url.hostname === '') throw new ConfigError(path, `"${text}" has no host name`);
   if (url.search || url.hash) throw new ConfigError(path, `"${text}" has a query or fragment (expected a base URL)`);
@@ -213,22 +241,30 @@ function parseUrl(text: string, path: string): string {
 }
 
 function parseStatuses(value: unknown): number[] {
-  if (!Array.isArray(value)) throw new ConfigError('retryStatuses', `expected an array of HTTP statuses, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new ConfigError('retryStatuses', `expected an array of HTTP statuses, got ${describe(value)}`);
   value.forEach((status, i) => {
     if (!Number.isInteger(status) || status < 500 || status > 599) {
-      throw new ConfigError(`retryStatuses[${i}]`, `expected a 5xx HTTP status (a 4xx is the caller's to handle), got ${describe(status)}`);
+      throw new ConfigError(
+        `retryStatuses[${i}]`,
+        `expected a 5xx HTTP status (a 4xx is the caller's to handle), got ${describe(status)}`,
+      );
     }
   });
   return value as number[];
 }
 
 function parseTypes(value: unknown, path: string): TransportType[] {
-  if (!Array.isArray(value)) throw new ConfigError(path, `expected an array of connection types, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new ConfigError(path, `expected an array of connection types, got ${describe(value)}`);
   if (value.length === 0) throw new ConfigError(path, 'is empty (expected at least one of ws, http, poll or rttp)');
   const types = new Set<TransportType>();
   value.forEach((type, i) => {
     if (typeof type !== 'string' || !TYPE_NAMES.includes(type)) {
-      throw new ConfigError(`${path}[${i}]`, `unknown connection type ${describe(type)} (expected ws, http, poll or rttp)`);
+      throw new ConfigError(
+        `${path}[${i}]`,
+        `unknown connection type ${describe(type)} (expected ws, http, poll or rttp)`,
+      );
     }
     for (const t of type === 'rttp' ? DEFAULT_TYPES : [type as TransportType]) types.add(t);
   });
@@ -240,7 +276,10 @@ function checkKeys(value: Record<string, unknown>, known: string[], path: string
     if (known.includes(key)) continue;
     const near = nearest(key, known);
     const where = path === 'config' ? key : `${path}.${key}`;
-    throw new ConfigError(where, `unknown option${near ? ` (did you mean "${near}"?)` : ` (expected one of ${known.join(', ')})`}`);
+    throw new ConfigError(
+      where,
+      `unknown option${near ? ` (did you mean "${near}"?)` : ` (expected one of ${known.join(', ')})`}`,
+    );
   }
 }
 

@@ -2,7 +2,10 @@
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`${path}: ${problem}`);
   }
 }

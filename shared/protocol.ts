@@ -12,7 +12,12 @@ export type ClientFrame =
   | { op: 'pub'; topic: string; data: unknown; id: string }
   | { op: 'ping'; t: number };
 
-export interface WelcomeFrame { op: 'welcome'; v: number; server: string; heartbeat: number }
+export interface WelcomeFrame {
+  op: 'welcome';
+  v: number;
+  server: string;
+  heartbeat: number;
+}
 
 export type ServerFrame =
   | WelcomeFrame
@@ -26,7 +31,10 @@ export type ServerFrame =
   | { op: 'error'; code: string; message: string };
 
 /** Why a frame could not be used: `what` is its op, or its first 200 characters. */
-export interface FrameError { what: string; reason: string }
+export interface FrameError {
+  what: string;
+  reason: string;
+}
 
 export type Decoded<F> = { frame: F; error?: undefined } | { frame?: undefined; error: FrameError };
 
@@ -65,14 +73,32 @@ const topic: Check = (f) =>
   typeof f.topic === 'string' && f.topic.length > 0 && f.topic.length <= MAX_TOPIC_LENGTH
     ? undefined
     : `topic must be a non-empty string of at most ${MAX_TOPIC_LENGTH} UTF-16 units`;
-const seq = (field: string, min: number): Check => (f) =>
-  Number.isSafeInteger(f[field]) && (f[field] as number) >= min ? undefined : `${field} must be an integer of at least ${min}`;
-const number = (field: string): Check => (f) =>
-  typeof f[field] === 'number' && Number.isFinite(f[field]) ? undefined : `${field} must be a number`;
-const string = (field: string): Check => (f) => (typeof f[field] === 'string' ? undefined : `${field} must be a string`);
-const boolean = (field: string): Check => (f) => (typeof f[field] === 'boolean' ? undefined : `${field} must be true or false`);
-const present = (field: string): Check => (f) => (f[field] === undefined ? `${field} is missing` : undefined);
-const optional = (field: string, check: Check): Check => (f) => (f[field] === undefined ? undefined : check(f));
+const seq =
+  (field: string, min: number): Check =>
+  (f) =>
+    Number.isSafeInteger(f[field]) && (f[field] as number) >= min
+      ? undefined
+      : `${field} must be an integer of at least ${min}`;
+const number =
+  (field: string): Check =>
+  (f) =>
+    typeof f[field] === 'number' && Number.isFinite(f[field]) ? undefined : `${field} must be a number`;
+const string =
+  (field: string): Check =>
+  (f) =>
+    typeof f[field] === 'string' ? undefined : `${field} must be a string`;
+const boolean =
+  (field: string): Check =>
+  (f) =>
+    typeof f[field] === 'boolean' ? undefined : `${field} must be true or false`;
+const present =
+  (field: string): Check =>
+  (f) =>
+    f[field] === undefined ? `${field} is missing` : undefined;
+const optional =
+  (field: string, check: Check): Check =>
+  (f) =>
+    f[field] === undefined ? undefined : check(f);
 const id: Check = (f) =>
   typeof f.id === 'string' && f.id.length > 0 && f.id.length <= MAX_ID_LENGTH
     ? undefined

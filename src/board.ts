@@ -24,7 +24,10 @@ export interface FetchInit extends RequestInit {
   retry?: boolean;
 }
 
-export interface MessageInfo { topic: string; seq: number }
+export interface MessageInfo {
+  topic: string;
+  seq: number;
+}
 
 export interface Board {
   /** Resolves once the worker holds the topic; the returned function unsubscribes. */

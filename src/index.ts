@@ -15,7 +15,12 @@ export type { Board, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
 type OnMessage = (data: unknown, info: MessageInfo) => void;
 
 /** One attachment to a running worker; `gone` resolves to GONE when that worker dies. */
-interface Link { tab: Remote<TabApi<MessagePort>>; gone: Promise<typeof GONE>; releaseLock(): void; close(): void }
+interface Link {
+  tab: Remote<TabApi<MessagePort>>;
+  gone: Promise<typeof GONE>;
+  releaseLock(): void;
+  close(): void;
+}
 
 const GONE = Symbol('worker gone');
 
@@ -44,7 +49,11 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } };
       for (const listener of events.get(event) ?? []) guard(() => listener(detail as never));
       // Flowplayer's callbacks, another way to write board.on().
-      const flowplayer = { connect: options.onConnect, connectFailed: options.onConnectFailed, failed: options.onFailed }[event as string];
+      const flowplayer = {
+        connect: options.onConnect,
+        connectFailed: options.onConnectFailed,
+        failed: options.onFailed,
+      }[event as string];
       if (flowplayer) guard(() => flowplayer(detail.host, detail.index));
     }
   };
@@ -89,7 +98,10 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   await link;
 
   const restart = () => {
-    link.then((old) => old.close(), () => undefined);
+    link.then(
+      (old) => old.close(),
+      () => undefined,
+    );
     link = open();
     void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))));
   };
@@ -104,11 +116,19 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     }
   };
 
-  const goodbye = () => void link.then(({ tab }) => tab.close(), () => undefined);
+  const goodbye = () =>
+    void link.then(
+      ({ tab }) => tab.close(),
+      () => undefined,
+    );
   addEventListener('pagehide', (event: PageTransitionEvent) => {
     goodbye();
     // A held lock keeps the page out of the back/forward cache.
-    if (event.persisted) void link.then((current) => current.releaseLock(), () => undefined);
+    if (event.persisted)
+      void link.then(
+        (current) => current.releaseLock(),
+        () => undefined,
+      );
   });
   addEventListener('pageshow', (event: PageTransitionEvent) => {
     if (event.persisted && !closed) restart();
@@ -138,7 +158,9 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     send(topic, data) {
       const id = crypto.randomUUID();
       return call((tab) => tab.send(topic, data, id)).catch((error: Error) => {
-        throw error.name === 'DataCloneError' ? new TypeError(`send: data for "${topic}" cannot be cloned (${error.message})`) : error;
+        throw error.name === 'DataCloneError'
+          ? new TypeError(`send: data for "${topic}" cannot be cloned (${error.message})`)
+          : error;
       });
     },
     state: () => call((tab) => tab.state()),
@@ -158,7 +180,10 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       if (closed) return;
       goodbye();
       closed = true;
-      void link.then(({ close }) => close(), () => undefined);
+      void link.then(
+        ({ close }) => close(),
+        () => undefined,
+      );
     },
   };
   // An inspector asked for this page's boards (src/inspector/hook.ts): hand it over.

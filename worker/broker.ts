@@ -14,7 +14,12 @@ export interface BrokerWorld extends FailoverWorld {
   schedule(flush: () => void): void;
 }
 
-interface PendingSend { frame: Extract<ClientFrame, { op: 'pub' }>; done: Promise<void>; resolve(): void; reject(error: Error): void }
+interface PendingSend {
+  frame: Extract<ClientFrame, { op: 'pub' }>;
+  done: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 export const TOPIC_LIMIT = 256;
 
@@ -72,10 +77,14 @@ export class Broker {
     try {
       JSON.stringify(data);
     } catch (error) {
-      return Promise.reject(new TypeError(`send: data for "${topic}" cannot be sent as JSON (${(error as Error).message})`));
+      return Promise.reject(
+        new TypeError(`send: data for "${topic}" cannot be sent as JSON (${(error as Error).message})`),
+      );
     }
     if (!this.connected && this.pending.size >= this.settings.sendQueueLimit) {
-      return Promise.reject(new Error(`send: the queue is full (${this.settings.sendQueueLimit} sends are waiting for a connection)`));
+      return Promise.reject(
+        new Error(`send: the queue is full (${this.settings.sendQueueLimit} sends are waiting for a connection)`),
+      );
     }
     let resolve!: () => void;
     let reject!: (error: Error) => void;
@@ -131,7 +140,9 @@ export class Broker {
   /** A page's request failed on a host: it gets its failure expiry, which the streaming loop honours too. */
   requestFailed(index: number, reason: string): void {
     const { host, url } = this.host(index, 'requestFailed');
-    void this.world.expiries.fail(url, this.world.clock.now() + this.settings.failureExpiry).then(() => this.refreshExpiries());
+    void this.world.expiries
+      .fail(url, this.world.clock.now() + this.settings.failureExpiry)
+      .then(() => this.refreshExpiries());
     this.emit('connectFailed', { host, index, type: 'http', reason, request: true });
   }
 
@@ -177,8 +188,10 @@ export class Broker {
   close(): void {
     this.world.clock.clearTimeout(this.idleTimer);
     this.stopLoop();
-    for (const send of this.pending.values()) send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
-    for (const waiter of this.waiting.splice(0)) waiter.failed(new Error('resolve: Switchboard closed before a host answered'));
+    for (const send of this.pending.values())
+      send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
+    for (const waiter of this.waiting.splice(0))
+      waiter.failed(new Error('resolve: Switchboard closed before a host answered'));
     this.pending.clear();
   }
 
@@ -195,7 +208,10 @@ export class Broker {
   /** The host at `index` in the config; a clear error, named for `call`, for any other index. */
   private host(index: number, call: string): Host {
     const host = Number.isInteger(index) ? this.settings.hosts[index] : undefined;
-    if (!host) throw new RangeError(`${call}: index must be a host's index in the config, 0 to ${this.settings.hosts.length - 1}, got ${String(index)}`);
+    if (!host)
+      throw new RangeError(
+        `${call}: index must be a host's index in the config, 0 to ${this.settings.hosts.length - 1}, got ${String(index)}`,
+      );
     return host;
   }
 
@@ -305,7 +321,8 @@ export class Broker {
 /** Topics as PROTOCOL.md allows them: a non-empty string of at most 256 UTF-16 units. */
 export function checkTopic(topic: unknown, call: string): asserts topic is string {
   if (typeof topic !== 'string' || topic.length === 0 || topic.length > TOPIC_LIMIT) {
-    const got = typeof topic === 'string' ? `a string of ${topic.length} characters` : topic === null ? 'null' : typeof topic;
+    const got =
+      typeof topic === 'string' ? `a string of ${topic.length} characters` : topic === null ? 'null' : typeof topic;
     throw new TypeError(`${call}: topic must be a non-empty string of at most ${TOPIC_LIMIT} characters, got ${got}`);
   }
 }

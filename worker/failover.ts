@@ -26,7 +26,13 @@ export interface FailoverHandlers {
   protocolError(what: string, reason: string): void;
 }
 
-interface Live { host: Host; type: TransportType; connection: Connection; ended: Promise<string>; end(reason: string): void }
+interface Live {
+  host: Host;
+  type: TransportType;
+  connection: Connection;
+  ended: Promise<string>;
+  end(reason: string): void;
+}
 
 export class Failover {
   private plan: Host[];
@@ -106,7 +112,13 @@ export class Failover {
       failed: this.failed,
       ...(this.attempt && { attempt: { ...this.attempt } }),
       ...(live && {
-        connected: { host: live.host.host, index: live.host.index, type: live.type, server: live.connection.welcome.server, since: live.since },
+        connected: {
+          host: live.host.host,
+          index: live.host.index,
+          type: live.type,
+          server: live.connection.welcome.server,
+          since: live.since,
+        },
       }),
       ...(this.nextRound !== undefined && { nextRound: this.nextRound }),
       plan: this.plan.map(({ host, index }) => ({ host, index })),
@@ -144,9 +156,9 @@ export class Failover {
   }
 
   /** One round: the first host to reach `welcome` is used until it drops. */
-  private async round(order: Host[]): Promise<
-    { kind: 'connected'; host: Host } | { kind: 'failed' } | { kind: 'skipped'; until: number }
-  > {
+  private async round(
+    order: Host[],
+  ): Promise<{ kind: 'connected'; host: Host } | { kind: 'failed' } | { kind: 'skipped'; until: number }> {
     const { clock, expiries } = this.world;
     let tried = false;
     let earliest = Infinity;
@@ -230,8 +242,15 @@ export class Failover {
       };
     } catch (error) {
       current = false;
-      opening.then((late) => late.close(), () => undefined);
-      if (!this.closed) this.handlers.event('connectFailed', { ...info, reason: error instanceof Error ? error.message : String(error) });
+      opening.then(
+        (late) => late.close(),
+        () => undefined,
+      );
+      if (!this.closed)
+        this.handlers.event('connectFailed', {
+          ...info,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       return undefined;
     } finally {
       clock.clearTimeout(timer);

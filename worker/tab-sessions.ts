@@ -43,16 +43,23 @@ export class TabSessions {
 
   async attach(tab: AttachedTab, request: AttachRequest<unknown>): Promise<AttachAnswer> {
     if (request.version !== VERSION) {
-      throw new Error(`Switchboard versions differ: the page is ${request.version}, the worker is ${VERSION}; give this build its own worker name`);
+      throw new Error(
+        `Switchboard versions differ: the page is ${request.version}, the worker is ${VERSION}; give this build its own worker name`,
+      );
     }
     const settings = parseConfig(request.config);
     const config = canonical(request.config);
     if (!this.current) {
-      const world = this.host.world(request.store ?? 'switchboard', (reason) => this.broadcast('error', { what: 'storage', reason }));
+      const world = this.host.world(request.store ?? 'switchboard', (reason) =>
+        this.broadcast('error', { what: 'storage', reason }),
+      );
       this.current = { broker: new Broker(settings, world, (name, detail) => this.broadcast(name, detail)), config };
     } else if (this.current.config !== config) {
       if (!request.reconfigure) {
-        throw new ConfigError('config', 'differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it');
+        throw new ConfigError(
+          'config',
+          'differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it',
+        );
       }
       this.current.config = config;
       this.current.broker.reconfigure(settings);
@@ -89,6 +96,8 @@ export class TabSessions {
 /** JSON with sorted keys, so two tabs with the same config in another key order agree. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }

@@ -92,7 +92,12 @@ export class TopicTable {
   }
 
   info(): TopicInfo[] {
-    return [...this.topics].map(([topic, e]) => ({ topic, subscribers: e.subscribers.size, seq: e.seq ?? 0, messages: e.messages }));
+    return [...this.topics].map(([topic, e]) => ({
+      topic,
+      subscribers: e.subscribers.size,
+      seq: e.seq ?? 0,
+      messages: e.messages,
+    }));
   }
 
   /** Adds to the tab's batch for this turn, scheduling the flush with the turn's first item. */

@@ -23,7 +23,14 @@ export class SwitchboardInspector extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (!this.#view) this.#view = new InspectorView(this.attachShadow({ mode: 'open' }), (action) => void this.#probe()?.act(action).catch(() => undefined));
+    if (!this.#view)
+      this.#view = new InspectorView(
+        this.attachShadow({ mode: 'open' }),
+        (action) =>
+          void this.#probe()
+            ?.act(action)
+            .catch(() => undefined),
+      );
     this.#render();
     this.#timer ??= setInterval(() => this.#render(), EVERY);
   }
@@ -45,7 +52,11 @@ export class SwitchboardInspector extends HTMLElement {
 
   #render(): void {
     const source = this.#probe();
-    this.#view?.render(source?.snapshot() ?? null, Date.now(), source ? '' : 'no board: set the element\'s board, or call installHook() before connect()');
+    this.#view?.render(
+      source?.snapshot() ?? null,
+      Date.now(),
+      source ? '' : "no board: set the element's board, or call installHook() before connect()",
+    );
   }
 }
 

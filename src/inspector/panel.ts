@@ -19,7 +19,12 @@ const NO_HOOK =
 export function startPanel(root: ParentNode, inspected: InspectedWindow, every = 500): () => void {
   const view = new InspectorView(root, (action: Action) => {
     // Built from numbers and booleans only: nothing the page sent is turned into code.
-    const safe = action.do === 'clearExpiry' ? { do: action.do, index: Number(action.index) } : action.do === 'loadBalance' ? { do: action.do, value: !!action.value } : { do: action.do };
+    const safe =
+      action.do === 'clearExpiry'
+        ? { do: action.do, index: Number(action.index) }
+        : action.do === 'loadBalance'
+          ? { do: action.do, value: !!action.value }
+          : { do: action.do };
     inspected.eval(`globalThis.__switchboard?.act(${JSON.stringify(safe)})`);
   });
   const read = () =>
@@ -27,7 +32,11 @@ export function startPanel(root: ParentNode, inspected: InspectedWindow, every =
       if (exception) return view.render(null, Date.now(), `could not read the page: ${JSON.stringify(exception)}`);
       const found = result as { snapshot: Snapshot | null } | null;
       if (!found) return view.render(null, Date.now(), NO_HOOK);
-      view.render(found.snapshot, Date.now(), found.snapshot ? '' : 'This page has a hook but has not called connect() yet.');
+      view.render(
+        found.snapshot,
+        Date.now(),
+        found.snapshot ? '' : 'This page has a hook but has not called connect() yet.',
+      );
     });
   read();
   const timer = setInterval(read, every);

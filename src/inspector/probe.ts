@@ -2,7 +2,14 @@
 
 import type { BoardEvents } from '../../shared/state.ts';
 import type { Board } from '../board.ts';
-import { TIMELINE_EVENTS, TIMELINE_LIMIT, type Action, type HostError, type Snapshot, type TimelineEntry } from './snapshot.ts';
+import {
+  TIMELINE_EVENTS,
+  TIMELINE_LIMIT,
+  type Action,
+  type HostError,
+  type Snapshot,
+  type TimelineEntry,
+} from './snapshot.ts';
 
 export interface Probe {
   /** The latest snapshot, at once; it also asks the worker for a fresh state for the next call. */
@@ -36,10 +43,13 @@ function watch(board: Board): Probe {
   const read = () => {
     if (reading) return;
     reading = true;
-    board.state().then(
-      (state) => ((snapshot.state = state), (snapshot.stateAt = Date.now())),
-      (error: Error) => record('error', { what: 'inspector', reason: `state(): ${error.message}` }),
-    ).finally(() => (reading = false));
+    board
+      .state()
+      .then(
+        (state) => ((snapshot.state = state), (snapshot.stateAt = Date.now())),
+        (error: Error) => record('error', { what: 'inspector', reason: `state(): ${error.message}` }),
+      )
+      .finally(() => (reading = false));
   };
 
   for (const event of TIMELINE_EVENTS) board.on(event, (detail) => record(event, detail));

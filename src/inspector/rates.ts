@@ -1,6 +1,9 @@
 // Message rate per topic, from the growth of each topic's message count over the last few seconds.
 
-export interface TopicCount { topic: string; messages: number }
+export interface TopicCount {
+  topic: string;
+  messages: number;
+}
 
 export class RateMeter {
   private samples: { at: number; counts: Map<string, number> }[] = [];
@@ -11,7 +14,8 @@ export class RateMeter {
   /** Adds the counts read at `at` (epoch ms); returns messages per second by topic. */
   update(at: number, topics: readonly TopicCount[]): Map<string, number> {
     const last = this.samples.at(-1);
-    if (!last || at > last.at) this.samples.push({ at, counts: new Map(topics.map(({ topic, messages }) => [topic, messages])) });
+    if (!last || at > last.at)
+      this.samples.push({ at, counts: new Map(topics.map(({ topic, messages }) => [topic, messages])) });
     // Keep one sample older than the window, so the window is always spanned.
     while (this.samples.length > 2 && this.samples[1]!.at <= at - this.window) this.samples.shift();
     const latest = this.samples.at(-1)!;

@@ -3,7 +3,15 @@
 import type { BoardEvent, BoardState } from '../../shared/state.ts';
 
 /** Events the timeline keeps ('state' is the snapshot itself). */
-export const TIMELINE_EVENTS = ['connect', 'connectFailed', 'connected', 'disconnected', 'failed', 'gap', 'error'] as const satisfies readonly BoardEvent[];
+export const TIMELINE_EVENTS = [
+  'connect',
+  'connectFailed',
+  'connected',
+  'disconnected',
+  'failed',
+  'gap',
+  'error',
+] as const satisfies readonly BoardEvent[];
 
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
@@ -17,7 +25,12 @@ export interface TimelineEntry {
 }
 
 /** The last connectFailed or disconnected reason of one host. */
-export interface HostError { index: number; host: string; reason: string; at: number }
+export interface HostError {
+  index: number;
+  host: string;
+  reason: string;
+  at: number;
+}
 
 export interface Snapshot {
   /** Names the board (random), so a viewer starts over when the page reloads or connects again. */

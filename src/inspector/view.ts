@@ -21,7 +21,9 @@ export class InspectorView {
   private readonly plan: Rows<PlanRow>;
   private readonly topics: Rows<TopicRow>;
   private readonly timeline = h('ol', { class: 'timeline', 'data-part': 'timeline' });
-  private readonly balance = button('loadBalance', 'Load balancing', () => this.act({ do: 'loadBalance', value: !this.snapshot?.state?.loadBalance }));
+  private readonly balance = button('loadBalance', 'Load balancing', () =>
+    this.act({ do: 'loadBalance', value: !this.snapshot?.state?.loadBalance }),
+  );
   private lastEntry = 0;
 
   constructor(
@@ -35,22 +37,43 @@ export class InspectorView {
     };
     const item = (label: string, name: string) => h('div', {}, h('dt', {}, label), h('dd', {}, field(name)));
     const planBody = h('tbody');
-    this.plan = new Rows(planBody, (host) => String(host.index), (host) => this.planRow(host), (row, host) => this.fillPlanRow(row, host));
+    this.plan = new Rows(
+      planBody,
+      (host) => String(host.index),
+      (host) => this.planRow(host),
+      (row, host) => this.fillPlanRow(row, host),
+    );
     const topicBody = h('tbody');
-    this.topics = new Rows(topicBody, (topic) => topic.topic, () => row(4), (row, topic) => this.fillTopicRow(row, topic));
+    this.topics = new Rows(
+      topicBody,
+      (topic) => topic.topic,
+      () => row(4),
+      (row, topic) => this.fillTopicRow(row, topic),
+    );
 
     this.element.append(
       h('style', {}, STYLE),
       h('header', {}, h('strong', {}, 'Switchboard'), field('status'), field('note')),
-      h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'actions' },
         button('reconnect', 'Reconnect', () => this.act({ do: 'reconnect' })),
         this.balance,
         button('export', 'Export JSON', () => this.download()),
       ),
-      h('dl', {},
-        item('mode', 'mode'), item('tabs', 'tabs'), item('round', 'round'), item('attempt', 'attempt'),
-        item('host', 'host'), item('type', 'type'), item('server', 'server'), item('since', 'since'),
-        item('load balancing', 'loadBalance'), item('pending sends', 'pendingSends'),
+      h(
+        'dl',
+        {},
+        item('mode', 'mode'),
+        item('tabs', 'tabs'),
+        item('round', 'round'),
+        item('attempt', 'attempt'),
+        item('host', 'host'),
+        item('type', 'type'),
+        item('server', 'server'),
+        item('since', 'since'),
+        item('load balancing', 'loadBalance'),
+        item('pending sends', 'pendingSends'),
       ),
       h('h3', {}, 'Plan, in try order'),
       h('table', { 'data-part': 'plan' }, head('#', 'index', 'host', 'failure expiry', 'last error', ''), planBody),
@@ -81,12 +104,24 @@ export class InspectorView {
     set('mode', String(state?.mode ?? '—'));
     set('tabs', String(state?.tabs ?? '—'));
     set('round', String(state?.round ?? '—'));
-    set('attempt', state?.attempt ? `${String(state.attempt.host)} (#${String(state.attempt.index)}) over ${String(state.attempt.type)}` : '—');
+    set(
+      'attempt',
+      state?.attempt
+        ? `${String(state.attempt.host)} (#${String(state.attempt.index)}) over ${String(state.attempt.type)}`
+        : '—',
+    );
     const connected = state?.connected;
     set('host', connected ? `${String(connected.host)} (#${String(connected.index)})` : '—');
     set('type', connected ? String(connected.type) : '—');
     set('server', connected ? String(connected.server) : '—');
-    set('since', connected ? `${clock(Number(connected.since))} (${duration(now - Number(connected.since))})` : state?.nextRound ? `next round in ${duration(Number(state.nextRound) - now)}` : '—');
+    set(
+      'since',
+      connected
+        ? `${clock(Number(connected.since))} (${duration(now - Number(connected.since))})`
+        : state?.nextRound
+          ? `next round in ${duration(Number(state.nextRound) - now)}`
+          : '—',
+    );
     set('loadBalance', state ? (state.loadBalance ? 'on' : 'off') : '—');
     set('pendingSends', String(state?.pendingSends ?? '—'));
     setText(this.balance, state?.loadBalance ? 'Load balancing: switch off' : 'Load balancing: switch on');
@@ -97,11 +132,18 @@ export class InspectorView {
 
   /** The state as JSON, with the rates this view measured. */
   exportJson(): string {
-    return JSON.stringify({ exportedAt: new Date(this.now).toISOString(), ...this.snapshot, rates: Object.fromEntries(this.topicRates) }, null, 2);
+    return JSON.stringify(
+      { exportedAt: new Date(this.now).toISOString(), ...this.snapshot, rates: Object.fromEntries(this.topicRates) },
+      null,
+      2,
+    );
   }
 
   private download(): void {
-    const link = h('a', { href: URL.createObjectURL(new Blob([this.exportJson()], { type: 'application/json' })), download: 'switchboard-state.json' });
+    const link = h('a', {
+      href: URL.createObjectURL(new Blob([this.exportJson()], { type: 'application/json' })),
+      download: 'switchboard-state.json',
+    });
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   }
@@ -109,7 +151,13 @@ export class InspectorView {
   private planRow(host: PlanRow): HTMLTableRowElement {
     const tr = row(5);
     const index = Number(host.index);
-    tr.append(h('td', {}, button('clearExpiry', 'Clear expiry', () => this.act({ do: 'clearExpiry', index }))));
+    tr.append(
+      h(
+        'td',
+        {},
+        button('clearExpiry', 'Clear expiry', () => this.act({ do: 'clearExpiry', index })),
+      ),
+    );
     return tr;
   }
 
@@ -125,7 +173,8 @@ export class InspectorView {
     setText(cells[3]!, left > 0 ? `skipped for ${duration(left)}` : '—');
     setText(cells[4]!, error ? `${clock(Number(error.at))} ${String(error.reason)}` : '—');
     (cells[5]!.firstElementChild as HTMLButtonElement).disabled = !(left > 0);
-    tr.className = state?.connected?.index === host.index ? 'connected' : state?.attempt?.index === host.index ? 'attempt' : '';
+    tr.className =
+      state?.connected?.index === host.index ? 'connected' : state?.attempt?.index === host.index ? 'attempt' : '';
     tr.dataset.index = String(host.index);
   }
 
@@ -143,7 +192,9 @@ export class InspectorView {
       if (Number(entry.id) <= this.lastEntry) continue;
       this.lastEntry = Number(entry.id);
       const event = String(entry.event);
-      this.timeline.prepend(h('li', { class: event }, h('time', {}, clock(Number(entry.at))), h('b', {}, event), ' ', describe(entry)));
+      this.timeline.prepend(
+        h('li', { class: event }, h('time', {}, clock(Number(entry.at))), h('b', {}, event), ' ', describe(entry)),
+      );
     }
     while (this.timeline.childElementCount > entries.length) this.timeline.lastElementChild!.remove();
   }

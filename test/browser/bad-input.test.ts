@@ -21,8 +21,22 @@ function randomValue(random: () => number, depth = 0): unknown {
     () => (depth > 3 ? [] : Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1))),
     () => {
       if (depth > 3) return {};
-      const keys = ['servers', 'hosts', 'url', 'host', 'types', 'balance', 'ordered', 'connectTimeout', 'loadBalance', 'x', '__proto__'];
-      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(keys), randomValue(random, depth + 1)]));
+      const keys = [
+        'servers',
+        'hosts',
+        'url',
+        'host',
+        'types',
+        'balance',
+        'ordered',
+        'connectTimeout',
+        'loadBalance',
+        'x',
+        '__proto__',
+      ];
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, () => [pick(keys), randomValue(random, depth + 1)]),
+      );
     },
   ];
   return pick(shapes)();
@@ -30,7 +44,10 @@ function randomValue(random: () => number, depth = 0): unknown {
 
 /** A valid config with one part replaced by a random value. */
 function mutatedConfig(random: () => number): unknown {
-  const config: Record<string, unknown> = { servers: [['http://p1.test', { url: 'http://b1.test', types: ['ws', 'poll'] }], ['http://p2.test']], connectTimeout: 500 };
+  const config: Record<string, unknown> = {
+    servers: [['http://p1.test', { url: 'http://b1.test', types: ['ws', 'poll'] }], ['http://p2.test']],
+    connectTimeout: 500,
+  };
   const paths: ((value: unknown) => void)[] = [
     (v) => (config.servers = v),
     (v) => ((config.servers as unknown[])[0] = v),
@@ -56,7 +73,8 @@ describe('bad input', () => {
         expect(settings.hosts.length, `a valid config has hosts (seed ${SEED}, case ${i})`).to.be.greaterThan(0);
         valid++;
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw new Error(`case ${i} (seed ${SEED}) threw ${String(error)} for ${JSON.stringify(config)}`);
+        if (!(error instanceof ConfigError))
+          throw new Error(`case ${i} (seed ${SEED}) threw ${String(error)} for ${JSON.stringify(config)}`);
         expect(error.message.startsWith(`${error.path}: `)).to.equal(true);
         refused++;
       }
@@ -74,9 +92,12 @@ describe('bad input', () => {
     });
 
     /** subscribe() resolves once the worker holds the topic; the host hears of it once connected. */
-    const subscribedUpstream = (topic: string) => until(`the host to hold ${topic}`, async () => (await cluster.counts(0)).subscribers[topic] === 1);
+    const subscribedUpstream = (topic: string) =>
+      until(`the host to hold ${topic}`, async () => (await cluster.counts(0)).subscribers[topic] === 1);
 
-    async function connected(config: Partial<SwitchboardConfig> = {}): Promise<{ board: Board; errors: { what: string; reason: string }[] }> {
+    async function connected(
+      config: Partial<SwitchboardConfig> = {},
+    ): Promise<{ board: Board; errors: { what: string; reason: string }[] }> {
       cluster = await startCluster({ hosts: 1 });
       board = await connect(testOptions({ hosts: cluster.hosts, types: ['ws'], ...config }));
       const errors: { what: string; reason: string }[] = [];
@@ -89,7 +110,16 @@ describe('bad input', () => {
       const seqs: number[] = [];
       await board.subscribe('t', (_, { seq }) => seqs.push(seq));
       await subscribedUpstream('t');
-      const bad = ['{"op":"msg","topic":"t"', '[1,2,3]', '"just a string"', '{"op":"teleport"}', '{"op":"msg","topic":"t","seq":"one","data":1}', '{"op":"ack"}', 'x'.repeat(5000), `{"op":"msg","topic":"t","seq":${'9'.repeat(2_000_000)}}`];
+      const bad = [
+        '{"op":"msg","topic":"t"',
+        '[1,2,3]',
+        '"just a string"',
+        '{"op":"teleport"}',
+        '{"op":"msg","topic":"t","seq":"one","data":1}',
+        '{"op":"ack"}',
+        'x'.repeat(5000),
+        `{"op":"msg","topic":"t","seq":${'9'.repeat(2_000_000)}}`,
+      ];
       for (const text of bad) await cluster.inject(0, text);
       await cluster.publish('t', 'after');
       await until('the message after the bad frames', () => seqs.length === 1);
@@ -113,12 +143,17 @@ describe('bad input', () => {
 
     it('thousands of subscribes and unsubscribes in a burst leave one clean topic table', async () => {
       const { board } = await connected();
-      const unsubscribes = await Promise.all(Array.from({ length: 2000 }, (_, i) => board.subscribe(`burst/${i % 100}`, () => undefined)));
+      const unsubscribes = await Promise.all(
+        Array.from({ length: 2000 }, (_, i) => board.subscribe(`burst/${i % 100}`, () => undefined)),
+      );
       expect((await board.state()).topics).to.have.length(100);
       await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
       const state = await board.state();
       expect(state.topics).to.deep.equal([]);
-      await until('the server to hold no subscriber', async () => Object.keys((await cluster.counts(0)).subscribers).length === 0);
+      await until(
+        'the server to hold no subscriber',
+        async () => Object.keys((await cluster.counts(0)).subscribers).length === 0,
+      );
     });
   });
 });

@@ -55,7 +55,9 @@ describe('board', () => {
     const other = { ...opts, config: { hosts: ['http://127.0.0.2:9'] } };
     const error = await rejection(connect(other));
     expect(error).to.be.instanceOf(ConfigError);
-    expect(error.message).to.equal('config: differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it');
+    expect(error.message).to.equal(
+      'config: differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it',
+    );
     expect((await board.state()).plan[0]!.host, 'the first tab is untouched').to.equal('http://127.0.0.1:9');
 
     await open({ ...other, reconfigure: true });
@@ -72,7 +74,9 @@ describe('board', () => {
     const error = await rejection(connect(options({ hosts: [{ url: 'http://a', types: ['wss' as 'ws'] }] })));
     expect(error).to.be.instanceOf(ConfigError);
     expect((error as ConfigError).path).to.equal('hosts[0].types[0]');
-    expect(error.message).to.equal('hosts[0].types[0]: unknown connection type "wss" (expected ws, http, poll or rttp)');
+    expect(error.message).to.equal(
+      'hosts[0].types[0]: unknown connection type "wss" (expected ws, http, poll or rttp)',
+    );
   });
 
   it('says clearly when the worker script cannot start', async () => {
@@ -88,8 +92,12 @@ describe('board', () => {
     expect((await rejection(board.subscribe(7 as unknown as string, () => {}))).message).to.equal(
       'subscribe: topic must be a non-empty string of at most 256 characters, got number',
     );
-    expect((await rejection(board.subscribe('t', 'nope' as unknown as () => void))).message).to.equal('subscribe: onMessage must be a function');
-    expect((await rejection(board.send('t', () => 1))).message).to.match(/^send: data for "t" cannot be cloned \(.+\)$/);
+    expect((await rejection(board.subscribe('t', 'nope' as unknown as () => void))).message).to.equal(
+      'subscribe: onMessage must be a function',
+    );
+    expect((await rejection(board.send('t', () => 1))).message).to.match(
+      /^send: data for "t" cannot be cloned \(.+\)$/,
+    );
     expect((await board.state()).tabs, 'the worker still answers').to.equal(1);
     board.close();
     expect((await rejection(board.state())).message).to.equal('Switchboard: this board is closed');
@@ -108,11 +116,17 @@ describe('board', () => {
   });
 
   it('a page of another version is told so at the handshake', async () => {
-    const sessions = new TabSessions({ mode: 'shared', locks: navigator.locks, world: () => expect.fail('no world for a refused tab') });
+    const sessions = new TabSessions({
+      mode: 'shared',
+      locks: navigator.locks,
+      world: () => expect.fail('no world for a refused tab'),
+    });
     const channel = new MessageChannel();
     const request = { version: '0.0.1', config: {}, reconfigure: false, store: 's', tabLock: 'l', port: channel.port2 };
     const error = await rejection(new TabSession(sessions).attach(request));
-    expect(error.message).to.equal(`Switchboard versions differ: the page is 0.0.1, the worker is ${VERSION}; give this build its own worker name`);
+    expect(error.message).to.equal(
+      `Switchboard versions differ: the page is 0.0.1, the worker is ${VERSION}; give this build its own worker name`,
+    );
   });
 
   it('checks the package version at the handshake', async () => {

@@ -70,7 +70,8 @@ function seqProblems(seqs: number[], published: number): string[] {
   return problems.slice(0, 5);
 }
 
-const counts = (tab: TestTab, topics: string[]) => tab.eval<number[]>(`${JSON.stringify(topics)}.map((topic) => tab.seqs(topic).length)`);
+const counts = (tab: TestTab, topics: string[]) =>
+  tab.eval<number[]>(`${JSON.stringify(topics)}.map((topic) => tab.seqs(topic).length)`);
 
 describe('chaos', () => {
   const fixture = clusterWithTabs();
@@ -78,7 +79,9 @@ describe('chaos', () => {
   it('every tab gets every seq once and in order, and every send is published once, while hosts fail at random', async function () {
     const { seconds, seed } = await chaosConfig();
     this.timeout(seconds * 1000 + 60_000);
-    console.log(`chaos: seed ${seed}, ${seconds} s; replay with CHAOS_SEED=${seed} CHAOS_SECONDS=${seconds} npm run chaos`);
+    console.log(
+      `chaos: seed ${seed}, ${seconds} s; replay with CHAOS_SEED=${seed} CHAOS_SECONDS=${seconds} npm run chaos`,
+    );
     const cluster = await fixture.cluster({ hosts: HOSTS, heartbeat: 300 });
     // Fail over fast, and never give up: a host is always up, so the broker must keep finding it.
     const options = testOptions({
@@ -98,7 +101,9 @@ describe('chaos', () => {
     });
 
     expect(await cluster.feed(TOPICS.length, RATE)).to.deep.equal(TOPICS);
-    await Promise.all(tabs.map((tab, i) => tab.eval(`tab.sendEvery(${JSON.stringify(ORDERS)}, ${SEND_EVERY}, 'tab${i}')`)));
+    await Promise.all(
+      tabs.map((tab, i) => tab.eval(`tab.sendEvery(${JSON.stringify(ORDERS)}, ${SEND_EVERY}, 'tab${i}')`)),
+    );
     const actions = await drive(cluster, seed, seconds);
     const sends = await Promise.all(tabs.map((tab) => tab.eval<string[]>('tab.stopSending()')));
     const published = await cluster.stopFeed();
@@ -108,23 +113,32 @@ describe('chaos', () => {
     const expected = [sent, ...TOPICS.map((topic) => published[topic]!)];
     // A tab that never catches up is not an error here: the checks below say what it lost.
     const caughtUp = async (tab: TestTab) => (await counts(tab, everyTopic)).every((n, t) => n >= expected[t]!);
-    await until('every tab to receive everything published', async () => (await Promise.all(tabs.map(caughtUp))).every(Boolean), 20_000).catch(() => undefined);
+    await until(
+      'every tab to receive everything published',
+      async () => (await Promise.all(tabs.map(caughtUp))).every(Boolean),
+      20_000,
+    ).catch(() => undefined);
     const problems: string[] = [];
     for (const [i, tab] of tabs.entries()) {
       for (const [t, topic] of everyTopic.entries()) {
-        for (const problem of seqProblems(await tab.eval<number[]>(`tab.seqs(${JSON.stringify(topic)})`), expected[t]!)) problems.push(`tab ${i} ${topic}: ${problem}`);
+        for (const problem of seqProblems(await tab.eval<number[]>(`tab.seqs(${JSON.stringify(topic)})`), expected[t]!))
+          problems.push(`tab ${i} ${topic}: ${problem}`);
       }
     }
     for (const [i, results] of sends.entries()) {
       const failed = results.filter((result) => result !== 'ok');
-      if (failed.length > 0) problems.push(`tab ${i}: ${failed.length} of ${results.length} sends failed (${failed[0]})`);
+      if (failed.length > 0)
+        problems.push(`tab ${i}: ${failed.length} of ${results.length} sends failed (${failed[0]})`);
     }
     // Every send's payload exactly once among the messages published on the orders topic.
-    const orders = (await tabs[0]!.eval<{ from: string; n: number }[]>(`tab.data(${JSON.stringify(ORDERS)})`)).map(({ from, n }) => `${from}#${n}`);
+    const orders = (await tabs[0]!.eval<{ from: string; n: number }[]>(`tab.data(${JSON.stringify(ORDERS)})`)).map(
+      ({ from, n }) => `${from}#${n}`,
+    );
     const wanted = sends.flatMap((results, i) => results.map((_, n) => `tab${i}#${n + 1}`));
     const missing = wanted.filter((order) => !orders.includes(order));
     const twice = orders.filter((order, i) => orders.indexOf(order) !== i);
-    if (missing.length > 0) problems.push(`${missing.length} sends never published (${missing.slice(0, 5).join(', ')})`);
+    if (missing.length > 0)
+      problems.push(`${missing.length} sends never published (${missing.slice(0, 5).join(', ')})`);
     if (twice.length > 0) problems.push(`${twice.length} sends published twice (${twice.slice(0, 5).join(', ')})`);
     const events = await tabs[0]!.eval<[string, { what?: string; reason?: string }][]>('tab.events()');
     const errors = events.filter(([name, detail]) => name === 'error' && !EXPECTED_ERRORS.includes(detail.what ?? ''));

@@ -11,13 +11,21 @@ import { FakeTransport, type HostBehaviour } from '../support/fake-transport.ts'
 const storeName = () => `expiry-test-${crypto.randomUUID()}`;
 
 /** Runs one loop (as one worker would) at `now` and returns the hosts it tried, in order. */
-async function firstAttempts(expiries: ExpiryStore, now: number, behaviour: (url: string) => HostBehaviour): Promise<string[]> {
+async function firstAttempts(
+  expiries: ExpiryStore,
+  now: number,
+  behaviour: (url: string) => HostBehaviour,
+): Promise<string[]> {
   const clock = new FakeClock(now);
   const tried: string[] = [];
   const loop = new Failover(
     parseConfig({ hosts: ['http://flaky.test', 'http://steady.test'], types: ['ws'], failureExpiry: 2000 }),
     { clock, random: Math.random, transport: new FakeTransport(behaviour).open, expiries },
-    { event: (name, detail) => name === 'connect' && tried.push((detail as { host: string }).host), frame() {}, protocolError() {} },
+    {
+      event: (name, detail) => name === 'connect' && tried.push((detail as { host: string }).host),
+      frame() {},
+      protocolError() {},
+    },
   );
   loop.start();
   // Real IndexedDB answers on real time: wait for the loop to settle on a host.
@@ -32,7 +40,10 @@ describe('expiry store (real IndexedDB)', () => {
     const name = storeName();
     const t0 = Date.now();
     const flakyDown = (url: string): HostBehaviour => (url === 'http://flaky.test' ? 'refuse' : 'accept');
-    expect(await firstAttempts(idbExpiryStore(name, expect.fail), t0, flakyDown)).to.deep.equal(['http://flaky.test', 'http://steady.test']);
+    expect(await firstAttempts(idbExpiryStore(name, expect.fail), t0, flakyDown)).to.deep.equal([
+      'http://flaky.test',
+      'http://steady.test',
+    ]);
 
     // A new worker (a reload, another tab) opens the store afresh; flaky is up again, but it failed 1 s ago.
     const up = (): HostBehaviour => 'accept';
@@ -85,6 +96,8 @@ describe('expiry store (real IndexedDB)', () => {
     await store.fail('http://a.test', 9000);
     expect(await store.until('http://a.test')).to.equal(9000);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/^IndexedDB unavailable \(.+\): host failures are kept in memory for this worker only$/);
+    expect(warnings[0]).to.match(
+      /^IndexedDB unavailable \(.+\): host failures are kept in memory for this worker only$/,
+    );
   });
 });

@@ -58,7 +58,13 @@ describe('failover end to end', () => {
     cluster = await startCluster({ hosts: 2 });
     await cluster.kill(0);
     await cluster.kill(1);
-    const { loop, lines } = realLoop({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 0, reconnectDelay: 50, maxReconnectDelay: 100 });
+    const { loop, lines } = realLoop({
+      hosts: cluster.hosts,
+      types: ['ws'],
+      failureExpiry: 0,
+      reconnectDelay: 50,
+      maxReconnectDelay: 100,
+    });
     loop.start();
     await until('failed', () => lines().includes('failed'));
     loop.close();
@@ -73,7 +79,10 @@ describe('failover end to end', () => {
     loop.start();
     await until('connected', () => events.some(([name]) => name === 'connected'), 5000);
     loop.close();
-    expect(events[1]).to.deep.equal(['connectFailed', { host: cluster.hosts[0], index: 0, type: 'ws', reason: 'connect timeout after 300 ms' }]);
+    expect(events[1]).to.deep.equal([
+      'connectFailed',
+      { host: cluster.hosts[0], index: 0, type: 'ws', reason: 'connect timeout after 300 ms' },
+    ]);
     expect(lines().slice(2)).to.deep.equal([`connect ${cluster.hosts[1]} ws`, `connected ${cluster.hosts[1]} ws`]);
   });
 
@@ -85,6 +94,11 @@ describe('failover end to end', () => {
     await until('connected', () => events.some(([name]) => name === 'connected'), 5000);
     loop.close();
     const host = cluster.hosts[0];
-    expect(lines().filter((line) => !line.startsWith('connectFailed'))).to.deep.equal([`connect ${host} ws`, `connect ${host} http`, `connect ${host} poll`, `connected ${host} poll`]);
+    expect(lines().filter((line) => !line.startsWith('connectFailed'))).to.deep.equal([
+      `connect ${host} ws`,
+      `connect ${host} http`,
+      `connect ${host} poll`,
+      `connected ${host} poll`,
+    ]);
   });
 });

@@ -38,7 +38,11 @@ describe('failover between host processes on Redis', function () {
       if (i === 100) await cluster!.killProcess(0);
     }
     expect(sent).to.deep.equal(range(1, 200));
-    await until('all 200 messages after the failover', async () => (await seqsOf(watching, topic)).length >= 200, 20_000);
+    await until(
+      'all 200 messages after the failover',
+      async () => (await seqsOf(watching, topic)).length >= 200,
+      20_000,
+    );
     expect(await seqsOf(watching, topic)).to.deep.equal(sent);
     const events = await eventsOf(watching);
     expect(events.slice(events.indexOf(`disconnected ${cluster!.hosts[0]}`))).to.deep.equal([
@@ -54,7 +58,9 @@ describe('failover between host processes on Redis', function () {
     // 1000 sends in one burst from inside the tab: the process is killed while host 0 works through them, so
     // some are published but not yet acked; the broker sends those again, with the same ids, to host 1.
     const count = 1000;
-    await sender.eval(`(globalThis.sends = Promise.all(Array.from({ length: ${count} }, (_, i) => tab.send('orders', { i }))), true)`);
+    await sender.eval(
+      `(globalThis.sends = Promise.all(Array.from({ length: ${count} }, (_, i) => tab.send('orders', { i }))), true)`,
+    );
     const seqs = () => seqsOf(sender, topic);
     await until('100 sends through host 0', async () => (await seqs()).length >= 100);
     await cluster!.killProcess(0);

@@ -35,14 +35,23 @@ describe('the URL resolver', () => {
     const callbacks: string[] = [];
     const { board, attempts } = await boardOn({ hosts, types: ['http'] }, callbacks);
     expect(await board.resolve('files/clip.mp4')).to.equal(`${hosts[2]}/files/clip.mp4`);
-    expect(await board.resolve('/files/clip.mp4'), 'with or without a leading slash').to.equal(`${hosts[2]}/files/clip.mp4`);
+    expect(await board.resolve('/files/clip.mp4'), 'with or without a leading slash').to.equal(
+      `${hosts[2]}/files/clip.mp4`,
+    );
     expect(attempts).to.deep.equal([
-      `connect ${hosts[0]}`, `connectFailed ${hosts[0]}`,
-      `connect ${hosts[1]}`, `connectFailed ${hosts[1]}`,
-      `connect ${hosts[2]}`, `connected ${hosts[2]}`,
+      `connect ${hosts[0]}`,
+      `connectFailed ${hosts[0]}`,
+      `connect ${hosts[1]}`,
+      `connectFailed ${hosts[1]}`,
+      `connect ${hosts[2]}`,
+      `connected ${hosts[2]}`,
     ]);
     expect(callbacks, "Flowplayer's callbacks, called in the page").to.deep.equal([
-      `onConnect ${hosts[0]} 0`, `onConnectFailed ${hosts[0]} 0`, `onConnect ${hosts[1]} 1`, `onConnectFailed ${hosts[1]} 1`, `onConnect ${hosts[2]} 2`,
+      `onConnect ${hosts[0]} 0`,
+      `onConnectFailed ${hosts[0]} 0`,
+      `onConnect ${hosts[1]} 1`,
+      `onConnectFailed ${hosts[1]} 1`,
+      `onConnect ${hosts[2]} 2`,
     ]);
     const response = await fetch(await board.resolve('/files/clip.mp4'));
     expect(await response.json()).to.deep.equal({ host: cluster.names[2], method: 'GET', path: '/files/clip.mp4' });
@@ -52,10 +61,24 @@ describe('the URL resolver', () => {
     const cluster = await fixture.cluster({ hosts: 2 });
     await cluster.kill(0);
     await cluster.kill(1);
-    const { board } = await boardOn({ hosts: cluster.hosts, types: ['ws'], connectCount: 2, reconnectDelay: 50, failureExpiry: 0 });
-    const absolute = await board.resolve('http://elsewhere.test/x').then(() => '', (e: Error) => e.message);
-    expect(absolute).to.equal('resolve: "http://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"');
-    const none = await board.resolve('/x').then(() => '', (e: Error) => e.message);
+    const { board } = await boardOn({
+      hosts: cluster.hosts,
+      types: ['ws'],
+      connectCount: 2,
+      reconnectDelay: 50,
+      failureExpiry: 0,
+    });
+    const absolute = await board.resolve('http://elsewhere.test/x').then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(absolute).to.equal(
+      'resolve: "http://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"',
+    );
+    const none = await board.resolve('/x').then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(none).to.equal(`resolve: no host answered in 2 rounds (tried ${cluster.hosts.join(', ')})`);
   });
 
@@ -74,7 +97,7 @@ describe('the URL resolver', () => {
     ]);
   });
 
-  it('fetch() does not move on for a 4xx: that answer is the caller\'s', async () => {
+  it("fetch() does not move on for a 4xx: that answer is the caller's", async () => {
     const cluster = await fixture.cluster({ hosts: 2 });
     await cluster.files(0, 404);
     const { board } = await boardOn({ hosts: cluster.hosts });
@@ -90,7 +113,10 @@ describe('the URL resolver', () => {
     expect((await (await board.fetch('/files/a')).json()).host).to.equal(cluster.names[1]);
     await board.subscribe('t', () => undefined);
     await until('the stream connected', () => attempts.some((a) => a.startsWith('connected')));
-    expect(attempts.filter((a) => !a.endsWith('request')), 'the stream skips host 0').to.deep.equal([`connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
+    expect(
+      attempts.filter((a) => !a.endsWith('request')),
+      'the stream skips host 0',
+    ).to.deep.equal([`connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
 
     await cluster.kill(1);
     await until('the stream on host 2', () => attempts.includes(`connected ${cluster.hosts[2]}`));
@@ -104,8 +130,13 @@ describe('the URL resolver', () => {
     const cluster = await fixture.cluster({ hosts: 2 });
     await cluster.files(0, 503);
     const { board } = await boardOn({ hosts: cluster.hosts, failureExpiry: 0 });
-    const refused = await board.fetch('/files/order', { method: 'POST', body: '{}' }).then(() => '', (e: Error) => e.message);
-    expect(refused).to.equal(`fetch /files/order: a POST is not retried on another host unless init.retry is true: ${cluster.hosts[0]} (HTTP 503)`);
+    const refused = await board.fetch('/files/order', { method: 'POST', body: '{}' }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(refused).to.equal(
+      `fetch /files/order: a POST is not retried on another host unless init.retry is true: ${cluster.hosts[0]} (HTTP 503)`,
+    );
     expect((await cluster.counts(1)).files).to.equal(0);
     const retried = await board.fetch('/files/order', { method: 'POST', body: '{}', retry: true });
     expect(await retried.json()).to.deep.equal({ host: cluster.names[1], method: 'POST', path: '/files/order' });

@@ -37,7 +37,9 @@ describe('sharing one connection between tabs', () => {
     for (const tab of two) {
       await until('all 200 messages after the failover', async () => (await seqsOf(tab, topic)).length >= 200, 15_000);
       expect(await seqsOf(tab, topic)).to.deep.equal(sent);
-      const events = (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) => `${name} ${d.host ?? ''}`.trim());
+      const events = (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) =>
+        `${name} ${d.host ?? ''}`.trim(),
+      );
       expect(events.slice(events.indexOf(`disconnected ${cluster.hosts[0]}`))).to.deep.equal([
         `disconnected ${cluster.hosts[0]}`,
         `connect ${cluster.hosts[1]}`,
@@ -65,16 +67,34 @@ describe('sharing one connection between tabs', () => {
 
   it('a send during an outage is published once after reconnecting; a full queue says so', async () => {
     cluster = await fixture.cluster({ hosts: 1 });
-    const opts = options({ hosts: cluster.hosts, types: ['ws'], sendQueueLimit: 1, reconnectDelay: 100, failureExpiry: 0 });
+    const opts = options({
+      hosts: cluster.hosts,
+      types: ['ws'],
+      sendQueueLimit: 1,
+      reconnectDelay: 100,
+      failureExpiry: 0,
+    });
     const [sender] = await tabsOn(1, opts, 'orders');
     await cluster.kill(0);
-    await until('the outage to show', async () => (await sender!.eval<{ status: string }>('tab.state()')).status !== 'connected');
+    await until(
+      'the outage to show',
+      async () => (await sender!.eval<{ status: string }>('tab.state()')).status !== 'connected',
+    );
     const queued = sender!.eval<string>(`tab.send('orders', { qty: 1 })`);
-    await until('the send to be queued', async () => (await sender!.eval<{ pendingSends: number }>('tab.state()')).pendingSends === 1);
-    expect(await sender!.eval(`tab.send('orders', { qty: 2 })`)).to.equal('send: the queue is full (1 sends are waiting for a connection)');
+    await until(
+      'the send to be queued',
+      async () => (await sender!.eval<{ pendingSends: number }>('tab.state()')).pendingSends === 1,
+    );
+    expect(await sender!.eval(`tab.send('orders', { qty: 2 })`)).to.equal(
+      'send: the queue is full (1 sends are waiting for a connection)',
+    );
     await cluster.restart(0);
     expect(await queued).to.equal('ok');
-    await until('the order to reach the subscriber', async () => (await seqsOf(sender!, 'orders')).length === 1, 10_000);
+    await until(
+      'the order to reach the subscriber',
+      async () => (await seqsOf(sender!, 'orders')).length === 1,
+      10_000,
+    );
     expect(await seqsOf(sender!, 'orders')).to.deep.equal([1]);
   });
 
@@ -84,12 +104,20 @@ describe('sharing one connection between tabs', () => {
     const opts = options({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 60_000 });
     const [first] = await tabsOn(1, opts, 'x');
     await until('connected to host 1', async () => (await eventsOf(first!)).includes(`connected ${cluster.hosts[1]}`));
-    expect(await eventsOf(first!)).to.deep.equal([`connect ${cluster.hosts[0]}`, `connectFailed ${cluster.hosts[0]}`, `connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
+    expect(await eventsOf(first!)).to.deep.equal([
+      `connect ${cluster.hosts[0]}`,
+      `connectFailed ${cluster.hosts[0]}`,
+      `connect ${cluster.hosts[1]}`,
+      `connected ${cluster.hosts[1]}`,
+    ]);
     await cluster.restart(0);
 
     // A new worker (another name) on the same IndexedDB store, as after a reload or a new deployment.
     const [reloaded] = await tabsOn(1, { ...opts, name: `${opts.name}-reloaded` }, 'x');
     await until('connected again', async () => (await eventsOf(reloaded!)).includes(`connected ${cluster.hosts[1]}`));
-    expect(await eventsOf(reloaded!), 'host 0 is up again but still within its failure expiry').to.deep.equal([`connect ${cluster.hosts[1]}`, `connected ${cluster.hosts[1]}`]);
+    expect(await eventsOf(reloaded!), 'host 0 is up again but still within its failure expiry').to.deep.equal([
+      `connect ${cluster.hosts[1]}`,
+      `connected ${cluster.hosts[1]}`,
+    ]);
   });
 });

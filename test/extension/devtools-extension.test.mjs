@@ -32,7 +32,14 @@ before(async () => {
     headless: true,
     // Puppeteer turns extensions off by default; DevTools opens with every tab, as a person would open it.
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--load-extension=${extension}`, `--disable-extensions-except=${extension}`, '--auto-open-devtools-for-tabs'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      `--load-extension=${extension}`,
+      `--disable-extensions-except=${extension}`,
+      '--auto-open-devtools-for-tabs',
+    ],
   });
 });
 
@@ -41,30 +48,44 @@ after(async () => {
   await demo?.stop();
 });
 
-test('the Switchboard panel in DevTools shows the inspected page\'s broker and follows a failover', async () => {
+test("the Switchboard panel in DevTools shows the inspected page's broker and follows a failover", async () => {
   for (const page of await browser.pages()) await page.close();
   const page = await browser.newPage();
   await page.goto(demo.url);
   // The page's DevTools window, then its Switchboard panel: DevTools shows a panel when asked through its own UI module.
-  const devtools = await until('DevTools for the page', async () => (await browser.targets()).find((t) => t.url().startsWith('devtools://devtools/')));
+  const devtools = await until('DevTools for the page', async () =>
+    (await browser.targets()).find((t) => t.url().startsWith('devtools://devtools/')),
+  );
   const frontend = await devtools.asPage();
   const panelId = await until('the Switchboard panel to be added', () =>
     frontend.evaluate(async () => {
       const { InspectorView } = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
       const view = InspectorView.InspectorView.instance();
-      const id = view.tabbedPane.tabIds().find((tab) => tab.startsWith('chrome-extension://') && tab.endsWith('Switchboard'));
+      const id = view.tabbedPane
+        .tabIds()
+        .find((tab) => tab.startsWith('chrome-extension://') && tab.endsWith('Switchboard'));
       if (id) await view.showPanel(id);
       return id;
     }),
   );
   assert.match(panelId, /^chrome-extension:\/\/[a-p]{32}Switchboard$/);
-  const panel = await until('the panel page', async () => frontend.frames().find((frame) => frame.url().endsWith('/panel.html')));
+  const panel = await until('the panel page', async () =>
+    frontend.frames().find((frame) => frame.url().endsWith('/panel.html')),
+  );
 
-  const read = (name) => panel.evaluate((field) => document.querySelector(`[data-field="${field}"]`)?.textContent, name);
-  const host = await until('the panel to show a connected host', async () => (await read('status')) === 'connected' && (await read('host')));
+  const read = (name) =>
+    panel.evaluate((field) => document.querySelector(`[data-field="${field}"]`)?.textContent, name);
+  const host = await until(
+    'the panel to show a connected host',
+    async () => (await read('status')) === 'connected' && (await read('host')),
+  );
   assert.equal(await read('mode'), 'shared');
   const topics = await until('the demo topics', () =>
-    panel.evaluate(() => [...document.querySelectorAll('[data-part="topics"] tbody tr td:first-child')].map((cell) => cell.textContent)).then((list) => list.length === 4 && list),
+    panel
+      .evaluate(() =>
+        [...document.querySelectorAll('[data-part="topics"] tbody tr td:first-child')].map((cell) => cell.textContent),
+      )
+      .then((list) => list.length === 4 && list),
   );
   assert.deepEqual(topics, ['ticks/EURUSD', 'ticks/GBPUSD', 'ticks/USDJPY', 'ticks/AUDUSD']);
 
@@ -76,6 +97,8 @@ test('the Switchboard panel in DevTools shows the inspected page\'s broker and f
     return (await read('status')) === 'connected' && now !== host && now;
   });
   assert.notEqual(next, host);
-  const lines = await panel.evaluate(() => [...document.querySelectorAll('[data-part="timeline"] li b')].map((b) => b.textContent));
+  const lines = await panel.evaluate(() =>
+    [...document.querySelectorAll('[data-part="timeline"] li b')].map((b) => b.textContent),
+  );
   assert.deepEqual(lines.slice(0, 3), ['connected', 'connect', 'disconnected']);
 });

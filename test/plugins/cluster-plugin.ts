@@ -39,7 +39,10 @@ export function clusterPlugin(): ClusterPlugin {
 
   async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
     const backplane = new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
-    const hosts = Array.from({ length: options.hosts ?? 1 }, (_, i) => new Host({ ...options, name: `h${i}`, backplane }));
+    const hosts = Array.from(
+      { length: options.hosts ?? 1 },
+      (_, i) => new Host({ ...options, name: `h${i}`, backplane }),
+    );
     await Promise.all(hosts.map((host) => host.listen()));
     const id = next++;
     clusters.set(id, hosts);
@@ -52,7 +55,9 @@ export function clusterPlugin(): ClusterPlugin {
     const cluster = { redis, hosts: [] as HostProcess[] };
     processClusters.set(id, cluster);
     const started = await Promise.allSettled(
-      Array.from({ length: options.hosts ?? 2 }, (_, i) => startHostProcess({ ...options, redis: redis.url, name: `h${i}` })),
+      Array.from({ length: options.hosts ?? 2 }, (_, i) =>
+        startHostProcess({ ...options, redis: redis.url, name: `h${i}` }),
+      ),
     );
     for (const host of started) if (host.status === 'fulfilled') cluster.hosts.push(host.value);
     const failed = started.find((host) => host.status === 'rejected');
@@ -130,10 +135,14 @@ export function clusterPlugin(): ClusterPlugin {
     const backplane = clusters.get(id)?.[0]?.backplane;
     if (!backplane) throw new Error(`feed: cluster ${id} is not running (feeds need an in-process cluster)`);
     if (feeds.has(id)) throw new Error(`feed: cluster ${id} already has a feed; stop it first`);
-    if (!(Number.isInteger(topics) && topics > 0)) throw new Error(`feed: topics must be a positive integer, got ${topics}`);
+    if (!(Number.isInteger(topics) && topics > 0))
+      throw new Error(`feed: topics must be a positive integer, got ${topics}`);
     if (!(rate > 0)) throw new Error(`feed: rate must be a positive number of messages per second, got ${rate}`);
     const pairs = Array.from({ length: topics }, (_, i) => `feed${i}`);
-    feeds.set(id, { topics: pairs.map((pair) => `ticks/${pair}`), stop: startFeed(backplane, { pairs, rate: rate / topics }) });
+    feeds.set(id, {
+      topics: pairs.map((pair) => `ticks/${pair}`),
+      stop: startFeed(backplane, { pairs, rate: rate / topics }),
+    });
     return feeds.get(id)!.topics;
   }
 
@@ -144,7 +153,9 @@ export function clusterPlugin(): ClusterPlugin {
     feeds.delete(id);
     running.stop();
     const backplane = clusters.get(id)![0]!.backplane;
-    return Object.fromEntries(await Promise.all(running.topics.map(async (topic) => [topic, await backplane.seq(topic)])));
+    return Object.fromEntries(
+      await Promise.all(running.topics.map(async (topic) => [topic, await backplane.seq(topic)])),
+    );
   }
 
   async function stop(id: number): Promise<void> {
@@ -167,7 +178,10 @@ export function clusterPlugin(): ClusterPlugin {
       if (command === START) return start(payload as ClusterOptions | undefined);
       if (command === START_PROCESSES) return startProcesses(payload as ProcessClusterOptions | undefined);
       if (command === CONTROL) return control(payload as ControlRequest).then((result) => result ?? true);
-      if (command === KILL_PROCESS) return processOf(payload as HostRequest).kill('SIGKILL').then(() => true);
+      if (command === KILL_PROCESS)
+        return processOf(payload as HostRequest)
+          .kill('SIGKILL')
+          .then(() => true);
       if (command === FEED_START) return Promise.resolve(feed(payload as FeedRequest));
       if (command === FEED_STOP) return stopFeed((payload as { id: number }).id);
       if (command === CHAOS_CONFIG) return Promise.resolve(chaosConfig());
@@ -184,7 +198,8 @@ export function clusterPlugin(): ClusterPlugin {
 function chaosConfig(): ChaosConfig {
   const seconds = Number(process.env.CHAOS_SECONDS ?? 10);
   const seed = Number(process.env.CHAOS_SEED ?? 1);
-  if (!(seconds > 0)) throw new Error(`CHAOS_SECONDS must be a positive number of seconds, got "${process.env.CHAOS_SECONDS}"`);
+  if (!(seconds > 0))
+    throw new Error(`CHAOS_SECONDS must be a positive number of seconds, got "${process.env.CHAOS_SECONDS}"`);
   if (!Number.isInteger(seed)) throw new Error(`CHAOS_SEED must be an integer, got "${process.env.CHAOS_SEED}"`);
   return { seconds, seed };
 }

@@ -57,10 +57,17 @@ export type HostAction = { host: number } & (
 export type ControlRequest = HostAction & { id: number };
 
 /** A feed on a cluster's backplane: `topics` topics (ticks/feed0, ...) at `rate` messages per second in all. */
-export interface FeedRequest { id: number; topics: number; rate: number }
+export interface FeedRequest {
+  id: number;
+  topics: number;
+  rate: number;
+}
 
 /** The chaos run's length and seed, from CHAOS_SECONDS and CHAOS_SEED in the test runner's environment. */
-export interface ChaosConfig { seconds: number; seed: number }
+export interface ChaosConfig {
+  seconds: number;
+  seed: number;
+}
 
 export const START = 'cluster-start';
 export const CONTROL = 'cluster-control';
@@ -86,7 +93,10 @@ export type TabCommand =
   | { command: 'long-session-config'; payload: undefined };
 
 /** What a SharedWorker holds after a garbage collection: its JS heap and its live MessagePorts. */
-export interface WorkerProbe { heapBytes: number; ports: number }
+export interface WorkerProbe {
+  heapBytes: number;
+  ports: number;
+}
 
 /** A heap snapshot of a SharedWorker after a garbage collection: count and bytes by kind of object ("object:Tab", "closure:flush"). */
 export type WorkerSnapshot = Record<string, { count: number; bytes: number }>;

@@ -4,7 +4,10 @@ import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { CDPSession, Page } from 'puppeteer-core';
 import type { TabCommand, WorkerProbe, WorkerSnapshot } from './commands.ts';
 
-interface Launcher { type: string; getPage(sessionId: string): Page }
+interface Launcher {
+  type: string;
+  getPage(sessionId: string): Page;
+}
 
 /** Every tab the tests opened, closed when the run ends. */
 const tabs = new Map<number, Page>();
@@ -18,7 +21,8 @@ export function tabsPlugin(): TestRunnerPlugin {
       if (command === 'long-session-config') return { seconds: Number(process.env.LONG_SESSION_SECONDS ?? 0) };
       if (!command.startsWith('tab-') && !command.startsWith('worker-')) return undefined;
       const launcher = session.browser as unknown as Launcher;
-      if (launcher.type !== 'puppeteer') throw new Error(`${command}: needs a puppeteer browser (Chromium), not ${launcher.type}`);
+      if (launcher.type !== 'puppeteer')
+        throw new Error(`${command}: needs a puppeteer browser (Chromium), not ${launcher.type}`);
       const testPage = launcher.getPage(session.id);
       const { command: name, payload: args } = { command, payload } as TabCommand;
       switch (name) {
@@ -56,7 +60,9 @@ export function tabsPlugin(): TestRunnerPlugin {
         case 'worker-kill': {
           const cdp = await testPage.browser().target().createCDPSession();
           const { targetInfos } = await cdp.send('Target.getTargets');
-          const workers = targetInfos.filter((t) => t.type === 'shared_worker' && t.url.includes(encodeURIComponent(args.name)));
+          const workers = targetInfos.filter(
+            (t) => t.type === 'shared_worker' && t.url.includes(encodeURIComponent(args.name)),
+          );
           for (const worker of workers) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
           await cdp.detach();
           return workers.length;
@@ -69,7 +75,10 @@ export function tabsPlugin(): TestRunnerPlugin {
           // that happened to be alive during one probe would never be collected.
           const objectGroup = 'worker-probe';
           const prototype = await cdp.send('Runtime.evaluate', { expression: 'MessagePort.prototype', objectGroup });
-          const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.result.objectId!, objectGroup });
+          const { objects } = await cdp.send('Runtime.queryObjects', {
+            prototypeObjectId: prototype.result.objectId!,
+            objectGroup,
+          });
           await cdp.send('Runtime.releaseObjectGroup', { objectGroup });
           const ports = Number(/\((\d+)\)/.exec(objects.description ?? '')?.[1] ?? NaN);
           return { heapBytes: usedSize, ports } satisfies WorkerProbe;
@@ -95,7 +104,10 @@ export function tabsPlugin(): TestRunnerPlugin {
 
 /** The CDP session of the SharedWorker named `name`, for `command`. */
 async function workerSession(testPage: Page, name: string, command: string): Promise<CDPSession> {
-  const target = testPage.browser().targets().find((t) => t.type() === 'shared_worker' && t.url().includes(encodeURIComponent(name)));
+  const target = testPage
+    .browser()
+    .targets()
+    .find((t) => t.type() === 'shared_worker' && t.url().includes(encodeURIComponent(name)));
   const worker = await target?.worker();
   if (!worker) throw new Error(`${command}: no shared worker named ${name}`);
   return worker.client;
@@ -110,7 +122,11 @@ interface HeapSnapshot {
 /** Counts a snapshot's nodes by type and name; strings and numbers by type alone, since their name is their value. */
 function summarise({ snapshot: { meta }, nodes, strings }: HeapSnapshot): WorkerSnapshot {
   const width = meta.node_fields.length;
-  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => meta.node_fields.indexOf(field)) as [number, number, number];
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => meta.node_fields.indexOf(field)) as [
+    number,
+    number,
+    number,
+  ];
   const types = meta.node_types[0];
   const summary: WorkerSnapshot = {};
   for (let node = 0; node < nodes.length; node += width) {

@@ -13,12 +13,20 @@ const badFrames: [string, string, RegExp][] = [
   ['an unknown op', '{"op":"subscribe","topic":"t"}', /^subscribe: unknown op$/],
   ['sub without a topic', '{"op":"sub"}', /^sub: topic must be a non-empty string/],
   ['sub with an empty topic', '{"op":"sub","topic":""}', /^sub: topic must be/],
-  ['sub with a topic of 257 units', JSON.stringify({ op: 'sub', topic: 'x'.repeat(257) }), /^sub: topic .* at most 256/],
+  [
+    'sub with a topic of 257 units',
+    JSON.stringify({ op: 'sub', topic: 'x'.repeat(257) }),
+    /^sub: topic .* at most 256/,
+  ],
   ['sub with a negative from', '{"op":"sub","topic":"t","from":-1}', /^sub: from must be an integer of at least 0$/],
   ['sub with a fractional from', '{"op":"sub","topic":"t","from":1.5}', /^sub: from must be an integer/],
   ['unsub with a numeric topic', '{"op":"unsub","topic":5}', /^unsub: topic must be/],
   ['pub without an id', '{"op":"pub","topic":"t","data":1}', /^pub: id must be a non-empty string of at most 64/],
-  ['pub with an id of 65 chars', JSON.stringify({ op: 'pub', topic: 't', data: 1, id: 'i'.repeat(65) }), /^pub: id must be/],
+  [
+    'pub with an id of 65 chars',
+    JSON.stringify({ op: 'pub', topic: 't', data: 1, id: 'i'.repeat(65) }),
+    /^pub: id must be/,
+  ],
   ['ping without t', '{"op":"ping"}', /^ping: t must be a number$/],
   ['a second hello', '{"op":"hello","v":1}', /^hello: already welcomed$/],
 ];
@@ -38,10 +46,18 @@ for (const [kind, text, message] of badFrames) {
 test('/send: each bad frame of a batch is answered with error, the good ones are handled', async () => {
   const [host] = await startHosts(1);
   const session = await createSession(host!);
-  const response = await send(host!, session, [{ op: 'hello', v: 1 }, { op: 'sub' }, { op: 'nope' }, { op: 'ping', t: 2 }]);
+  const response = await send(host!, session, [
+    { op: 'hello', v: 1 },
+    { op: 'sub' },
+    { op: 'nope' },
+    { op: 'ping', t: 2 },
+  ]);
   assert.equal(response.status, 204);
   const frames = await pollUntil(host!, session, 'pong');
-  assert.deepEqual(frames.map((f) => (f.op === 'error' ? f.message.split(':')[0] : f.op)), ['welcome', 'sub', 'nope', 'pong']);
+  assert.deepEqual(
+    frames.map((f) => (f.op === 'error' ? f.message.split(':')[0] : f.op)),
+    ['welcome', 'sub', 'nope', 'pong'],
+  );
 });
 
 test('/send: a body that is not a JSON array answers 400 and an error frame', async () => {
@@ -52,14 +68,22 @@ test('/send: a body that is not a JSON array answers 400 and an error frame', as
   assert.equal(response.status, 400);
   assert.equal(await response.text(), '/send takes a JSON array of frames');
   const error = (await pollUntil(host!, session, 'error')).at(-1);
-  assert.deepEqual(error, { op: 'error', code: 'bad-frame', message: '{"op":"ping","t":1}: /send takes a JSON array of frames' });
+  assert.deepEqual(error, {
+    op: 'error',
+    code: 'bad-frame',
+    message: '{"op":"ping","t":1}: /send takes a JSON array of frames',
+  });
 });
 
 test('ws: a frame before hello is answered with error and the connection closes', async () => {
   const [host] = await startHosts(1);
   const client = await wsClient(host!, { hello: false });
   client.send({ op: 'sub', topic: 't' });
-  assert.deepEqual(await client.next('error'), { op: 'error', code: 'no-hello', message: 'sub: the first frame must be hello' });
+  assert.deepEqual(await client.next('error'), {
+    op: 'error',
+    code: 'no-hello',
+    message: 'sub: the first frame must be hello',
+  });
   assert.equal((await client.closed).reason, 'sub: the first frame must be hello');
 });
 

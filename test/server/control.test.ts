@@ -11,7 +11,10 @@ async function control(hosts: Host[]): Promise<(path: string, body?: unknown) =>
   after(() => surface.close());
   assert.match(surface.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   return (path, body) =>
-    fetch(`${surface.url}${path}`, body === undefined && path.endsWith('counts') ? {} : { method: 'POST', body: JSON.stringify(body ?? null) });
+    fetch(
+      `${surface.url}${path}`,
+      body === undefined && path.endsWith('counts') ? {} : { method: 'POST', body: JSON.stringify(body ?? null) },
+    );
 }
 
 test('kill resets every connection and stops listening; restart listens on the same port again', async () => {
@@ -23,7 +26,11 @@ test('kill resets every connection and stops listening; restart listens on the s
   assert.equal((await post('/hosts/0/kill')).status, 200);
   assert.equal((await client.closed).code, 1006);
   await assert.rejects(fetch(`${host.url}/session`, { method: 'POST' }));
-  assert.deepEqual(await (await post('/hosts/0/restart')).json(), { name: 'h0', url: `http://127.0.0.1:${port}`, state: 'up' });
+  assert.deepEqual(await (await post('/hosts/0/restart')).json(), {
+    name: 'h0',
+    url: `http://127.0.0.1:${port}`,
+    state: 'up',
+  });
   assert.equal(host.port, port);
   const again = await wsClient(host);
   again.send({ op: 'ping', t: 1 });
@@ -44,11 +51,17 @@ test('blackhole: TCP is accepted but nothing is answered, on new and existing co
   assert.equal(((await (await post('/hosts/0/blackhole')).json()) as { state: string }).state, 'blackholed');
   client.send({ op: 'ping', t: 1 });
   await assert.rejects(client.next('pong', 300), /no pong frame/);
-  await assert.rejects(fetch(`${hosts[0]!.url}/session`, { method: 'POST', signal: AbortSignal.timeout(300) }), /TimeoutError|aborted/);
+  await assert.rejects(
+    fetch(`${hosts[0]!.url}/session`, { method: 'POST', signal: AbortSignal.timeout(300) }),
+    /TimeoutError|aborted/,
+  );
   const socket = new WebSocket(`${hosts[0]!.url.replace('http', 'ws')}/ws`);
   socket.on('error', () => {});
   after(() => socket.terminate());
-  const opened = await Promise.race([new Promise((resolve) => socket.once('open', () => resolve(true))), new Promise((r) => setTimeout(() => r(false), 300))]);
+  const opened = await Promise.race([
+    new Promise((resolve) => socket.once('open', () => resolve(true))),
+    new Promise((r) => setTimeout(() => r(false), 300)),
+  ]);
   assert.equal(opened, false);
 });
 
@@ -106,7 +119,11 @@ test('counts gives connections by type and subscribers by topic', async () => {
   const stream = new AbortController();
   await fetch(`${host.url}/stream?session=${streaming}`, { signal: stream.signal });
   after(() => stream.abort());
-  assert.deepEqual(await (await post('/hosts/0/counts')).json(), { connections: { ws: 2, http: 1, poll: 1 }, subscribers: { x: 2, y: 1 }, files: 0 });
+  assert.deepEqual(await (await post('/hosts/0/counts')).json(), {
+    connections: { ws: 2, http: 1, poll: 1 },
+    subscribers: { x: 2, y: 1 },
+    files: 0,
+  });
 });
 
 test('refuse answers 404 to the refused types only', async () => {
@@ -116,7 +133,9 @@ test('refuse answers 404 to the refused types only', async () => {
   await post('/hosts/0/refuse', ['ws', 'http']);
   const socket = new WebSocket(`${host.url.replace('http', 'ws')}/ws`);
   socket.on('error', () => {});
-  const status = await new Promise((resolve) => socket.once('unexpected-response', (_, response) => resolve(response.statusCode)));
+  const status = await new Promise((resolve) =>
+    socket.once('unexpected-response', (_, response) => resolve(response.statusCode)),
+  );
   assert.equal(status, 404);
   const session = await createSession(host);
   assert.equal((await fetch(`${host.url}/stream?session=${session}`)).status, 404);
@@ -131,8 +150,14 @@ test('a bad control request is answered 400 with what is wrong', async () => {
   assert.deepEqual([noHost.status, await noHost.text()], [400, 'no host 5: there are 1']);
   assert.equal(await (await post('/hosts/0/explode')).text(), 'unknown action explode');
   assert.equal(await (await post('/hosts/0/publish', { topic: 't' })).text(), 'publish: data is missing');
-  assert.match(await (await post('/hosts/0/publish', { data: 1 })).text(), /^publish: topic must be a non-empty string/);
-  assert.equal(await (await post('/hosts/0/refuse', ['smoke'])).text(), 'refuse: the body must be an array of "ws", "http" and "poll"');
+  assert.match(
+    await (await post('/hosts/0/publish', { data: 1 })).text(),
+    /^publish: topic must be a non-empty string/,
+  );
+  assert.equal(
+    await (await post('/hosts/0/refuse', ['smoke'])).text(),
+    'refuse: the body must be an array of "ws", "http" and "poll"',
+  );
   assert.equal(hosts[0]!.state, 'up');
 });
 

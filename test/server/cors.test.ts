@@ -8,7 +8,11 @@ test('a preflight for /send is allowed for any origin', async () => {
   const [host] = await startHosts(1);
   const response = await fetch(`${host!.url}/send?session=x`, {
     method: 'OPTIONS',
-    headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    headers: {
+      origin: 'https://app.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
   });
   assert.equal(response.status, 204);
   assert.equal(response.headers.get('access-control-allow-origin'), '*');
@@ -26,7 +30,10 @@ test('every answer carries CORS headers: session, send, poll, stream, and 404s',
     await fetch(`${host!.url}/poll?session=unknown`),
     await fetch(`${host!.url}/nowhere`),
   ];
-  assert.deepEqual(answers.map((r) => r.status), [200, 204, 200, 404, 404]);
+  assert.deepEqual(
+    answers.map((r) => r.status),
+    [200, 204, 200, 404, 404],
+  );
   for (const answer of answers) assert.equal(answer.headers.get('access-control-allow-origin'), '*');
   const controller = new AbortController();
   const stream = await fetch(`${host!.url}/stream?session=${session}`, { signal: controller.signal });

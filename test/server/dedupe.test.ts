@@ -30,7 +30,13 @@ test('a second pub with the same id, even on another host, is acked again and no
   retry.send({ op: 'pub', topic: 'orders', data: 'next', id: 'other' });
   await retry.next('ack');
   const messages = [await subscriber.next('msg'), await subscriber.next('msg')];
-  assert.deepEqual(messages.map((m) => [m.seq, m.data]), [[1, 'once'], [2, 'next']]);
+  assert.deepEqual(
+    messages.map((m) => [m.seq, m.data]),
+    [
+      [1, 'once'],
+      [2, 'next'],
+    ],
+  );
 });
 
 test('ids are forgotten after the dedupe window', async () => {

@@ -14,9 +14,17 @@ test('bad server frames are named by op, or by their first 200 characters', () =
   const garbage = 'x'.repeat(300);
   assert.deepEqual(decode(garbage), { error: { what: 'x'.repeat(200), reason: 'not valid JSON' } });
   assert.deepEqual(decode('null'), { error: { what: 'null', reason: 'a frame must be a JSON object' } });
-  assert.deepEqual(decode('{"op":"msg","topic":"t","seq":0,"data":1}'), { error: { what: 'msg', reason: 'seq must be an integer of at least 1' } });
-  assert.deepEqual(decode('{"op":"welcome","v":1,"server":"a","heartbeat":0}').error, { what: 'welcome', reason: 'heartbeat must be an integer of at least 1' });
-  assert.deepEqual(decode('{"op":"subscribed","topic":"t","seq":1}').error, { what: 'subscribed', reason: 'recovered must be true or false' });
+  assert.deepEqual(decode('{"op":"msg","topic":"t","seq":0,"data":1}'), {
+    error: { what: 'msg', reason: 'seq must be an integer of at least 1' },
+  });
+  assert.deepEqual(decode('{"op":"welcome","v":1,"server":"a","heartbeat":0}').error, {
+    what: 'welcome',
+    reason: 'heartbeat must be an integer of at least 1',
+  });
+  assert.deepEqual(decode('{"op":"subscribed","topic":"t","seq":1}').error, {
+    what: 'subscribed',
+    reason: 'recovered must be true or false',
+  });
   assert.deepEqual(decode('{"op":"nack","id":"a"}').error, { what: 'nack', reason: 'error must be a string' });
   assert.deepEqual(decode('{"op":"hello","v":1}').error, { what: 'hello', reason: 'unknown op' });
 });

@@ -35,7 +35,10 @@ test('a client subscribed through one host process gets what a client of another
     on0.send({ op: 'pub', topic: 'across', data: { i }, id: `across-${i}` });
     assert.deepEqual(await on0.next('ack', WAIT), { op: 'ack', id: `across-${i}` });
   }
-  assert.deepEqual(await messages(on1, 3), range(1, 3).map((seq) => ({ op: 'msg', topic: 'across', seq, data: { i: seq } })));
+  assert.deepEqual(
+    await messages(on1, 3),
+    range(1, 3).map((seq) => ({ op: 'msg', topic: 'across', seq, data: { i: seq } })),
+  );
 });
 
 test('sub with from on a third host replays what the others published, from the shared history', async () => {
@@ -60,7 +63,13 @@ test('a pub retried on another host with the same id is acked and published once
   assert.deepEqual(await retry.next('ack', WAIT), { op: 'ack', id: 'order-1' });
   retry.send({ op: 'pub', topic: 'orders', data: 'sell', id: 'order-2' });
   await retry.next('ack', WAIT);
-  assert.deepEqual((await messages(watcher, 2)).map((m) => [m.seq, m.data]), [[1, 'buy'], [2, 'sell']]);
+  assert.deepEqual(
+    (await messages(watcher, 2)).map((m) => [m.seq, m.data]),
+    [
+      [1, 'buy'],
+      [2, 'sell'],
+    ],
+  );
 });
 
 test('three host processes, a publisher on each at once: every host delivers every seq once, in order', async () => {
@@ -70,28 +79,41 @@ test('three host processes, a publisher on each at once: every host delivers eve
   const publishers = await Promise.all(hosts.map((host) => wsClient(host)));
   // Every pub goes out at once, without waiting for acks, so the hosts' scripts interleave on Redis.
   publishers.forEach((publisher, p) => {
-    for (let i = 0; i < perHost; i++) publisher.send({ op: 'pub', topic: 'race', data: { p, i }, id: `race-${p}-${i}` });
+    for (let i = 0; i < perHost; i++)
+      publisher.send({ op: 'pub', topic: 'race', data: { p, i }, id: `race-${p}-${i}` });
   });
-  await Promise.all(publishers.map(async (publisher) => {
-    for (let i = 0; i < perHost; i++) assert.equal((await publisher.next('ack', WAIT)).op, 'ack');
-  }));
+  await Promise.all(
+    publishers.map(async (publisher) => {
+      for (let i = 0; i < perHost; i++) assert.equal((await publisher.next('ack', WAIT)).op, 'ack');
+    }),
+  );
   const total = perHost * hosts.length;
   for (const watcher of watchers) {
     const got = await messages(watcher, total);
-    assert.deepEqual(got.map((m) => m.seq), range(1, total));
+    assert.deepEqual(
+      got.map((m) => m.seq),
+      range(1, total),
+    );
     // Each publisher's messages keep the order it sent them in.
     for (let p = 0; p < hosts.length; p++) {
-      const mine = got.map((m) => m.data as { p: number; i: number }).filter((data) => data.p === p).map((data) => data.i);
+      const mine = got
+        .map((m) => m.data as { p: number; i: number })
+        .filter((data) => data.p === p)
+        .map((data) => data.i);
       assert.deepEqual(mine, range(0, perHost - 1));
     }
   }
 });
 
 test('bad --redis URL: the CLI says what is wrong and exits', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--redis', 'localhost:6379'], {
-    cwd: new URL('../..', import.meta.url),
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--redis', 'localhost:6379'],
+    {
+      cwd: new URL('../..', import.meta.url),
+      encoding: 'utf8',
+    },
+  );
   assert.equal(run.status, 1);
   assert.match(run.stderr, /the Redis URL must look like redis:\/\/127\.0\.0\.1:6379, not "localhost:6379"/);
 });

@@ -11,7 +11,10 @@ test('history is trimmed to --history on every host; sub from before it replays 
   const client = await wsClient(hosts[1]!);
   client.send({ op: 'sub', topic: 'trimmed', from: 2 });
   const frames = await client.upTo('subscribed', 15_000);
-  assert.deepEqual(frames.map((f) => (f.op === 'msg' ? f.seq : f)), [16, 17, 18, 19, 20, { op: 'subscribed', topic: 'trimmed', seq: 20, recovered: false }]);
+  assert.deepEqual(
+    frames.map((f) => (f.op === 'msg' ? f.seq : f)),
+    [16, 17, 18, 19, 20, { op: 'subscribed', topic: 'trimmed', seq: 20, recovered: false }],
+  );
   client.send({ op: 'sub', topic: 'trimmed', from: 15 });
   assert.equal((await client.next('subscribed', 15_000)).recovered, true);
 });

@@ -35,7 +35,19 @@ export interface HostProcess {
 
 /** Starts `node server/cli.ts --redis URL` on a free port; resolves once it listens and has reached Redis. */
 export async function startHostProcess(options: HostProcessOptions): Promise<HostProcess> {
-  const args = ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--control', '0', '--name', options.name, '--redis', options.redis];
+  const args = [
+    '--import',
+    'tsx',
+    'server/cli.ts',
+    '--port',
+    '0',
+    '--control',
+    '0',
+    '--name',
+    options.name,
+    '--redis',
+    options.redis,
+  ];
   if (options.heartbeat !== undefined) args.push('--heartbeat', String(options.heartbeat));
   if (options.historyLimit !== undefined) args.push('--history', String(options.historyLimit));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,7 +86,11 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
   }
 
   await Promise.race([
-    Promise.all([printed('listening on'), printed('control surface on'), printed(`Redis at ${options.redis} is connected`)]),
+    Promise.all([
+      printed('listening on'),
+      printed('control surface on'),
+      printed(`Redis at ${options.redis} is connected`),
+    ]),
     exited.then(() => Promise.reject(new Error(`host ${options.name} exited at start:\n${output}`))),
   ]);
   const url = /listening on (http:\S+)/.exec(output)?.[1] ?? '';

@@ -12,11 +12,14 @@ function ordered(kept: number) {
   const passed: number[] = [];
   const reads: number[] = [];
   const state = { failing: false };
-  const order = new InOrder(async (topic, after) => {
-    reads.push(after);
-    if (state.failing) throw new Error('Redis is down');
-    return Array.from({ length: Math.max(0, kept - after) }, (_, i) => message(after + 1 + i, topic));
-  }, (m) => passed.push(m.seq));
+  const order = new InOrder(
+    async (topic, after) => {
+      reads.push(after);
+      if (state.failing) throw new Error('Redis is down');
+      return Array.from({ length: Math.max(0, kept - after) }, (_, i) => message(after + 1 + i, topic));
+    },
+    (m) => passed.push(m.seq),
+  );
   return { order, passed, reads, state };
 }
 
@@ -61,5 +64,8 @@ test('topics are ordered apart: a hole in one holds none of the others', async (
   order.hear(message(2, 'b'));
   assert.deepEqual(passed, [1, 1, 2]);
   await settle();
-  assert.deepEqual(order.heard(), [['a', 3], ['b', 2]]);
+  assert.deepEqual(order.heard(), [
+    ['a', 3],
+    ['b', 2],
+  ]);
 });

@@ -22,7 +22,10 @@ async function publish(client: WsClient, data: number): Promise<ServerFrame> {
   const id = `stream-${data}`;
   client.send({ op: 'pub', topic: 'stream', data, id });
   let answer: ServerFrame | undefined;
-  await until(`an answer to pub ${id}`, () => !!(answer = client.frames.find((f) => (f.op === 'ack' || f.op === 'nack') && f.id === id)));
+  await until(
+    `an answer to pub ${id}`,
+    () => !!(answer = client.frames.find((f) => (f.op === 'ack' || f.op === 'nack') && f.id === id)),
+  );
   return answer!;
 }
 
@@ -48,13 +51,22 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
 
   await until('30 acks', () => acked() >= 30);
   await redis.kill();
-  await until('an error frame on both clients', () => frames(publisher, 'error').length > 0 && frames(watcher, 'error').length > 0);
+  await until(
+    'an error frame on both clients',
+    () => frames(publisher, 'error').length > 0 && frames(watcher, 'error').length > 0,
+  );
   for (const error of [...frames(publisher, 'error'), ...frames(watcher, 'error')]) {
     assert.deepEqual(Object.keys(error), ['op', 'code', 'message']);
-    assert.match(JSON.stringify(error), /"code":"backplane","message":"the backplane is unavailable \(.+\): pubs are refused until it is back"/);
+    assert.match(
+      JSON.stringify(error),
+      /"code":"backplane","message":"the backplane is unavailable \(.+\): pubs are refused until it is back"/,
+    );
   }
   await until('a nack', () => answers.some((answer) => answer.op === 'nack'));
-  assert.match(JSON.stringify(answers.find((answer) => answer.op === 'nack')), /Redis at redis:\/\/127\.0\.0\.1:\d+ (is unavailable|failed)/);
+  assert.match(
+    JSON.stringify(answers.find((answer) => answer.op === 'nack')),
+    /Redis at redis:\/\/127\.0\.0\.1:\d+ (is unavailable|failed)/,
+  );
   await Promise.all(hosts.map((host) => host.printed(`Redis at ${redis.url} is unavailable`)));
 
   await sleep(300);
@@ -68,11 +80,22 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
   await Promise.any(hosts.map((host) => host.printed('raised them so seqs go on')));
 
   // Every acked message reaches the watcher once, in order, and seqs run on across the restart with none reused.
-  const ackedData = answers.filter((answer) => answer.op === 'ack').map((answer) => Number((answer as { id: string }).id.slice(7)));
+  const ackedData = answers
+    .filter((answer) => answer.op === 'ack')
+    .map((answer) => Number((answer as { id: string }).id.slice(7)));
   const delivered = () => frames(watcher, 'msg') as Extract<ServerFrame, { op: 'msg' }>[];
-  await until('every acked message on the watcher', () => ackedData.every((data) => delivered().some((m) => m.data === data)));
-  assert.deepEqual(delivered().map((m) => m.seq), delivered().map((_, i) => i + 1));
+  await until('every acked message on the watcher', () =>
+    ackedData.every((data) => delivered().some((m) => m.data === data)),
+  );
+  assert.deepEqual(
+    delivered().map((m) => m.seq),
+    delivered().map((_, i) => i + 1),
+  );
   const data = delivered().map((m) => m.data as number);
-  assert.deepEqual(data, [...data].sort((a, b) => a - b), 'in the order they were published');
+  assert.deepEqual(
+    data,
+    [...data].sort((a, b) => a - b),
+    'in the order they were published',
+  );
   assert.equal(new Set(data).size, data.length, 'no message twice');
 });

@@ -21,7 +21,8 @@ export interface RedisServer {
 /** Fails with one line saying how to install Redis when it is not installed. */
 export function requireRedis(): void {
   const found = spawnSync(redisServer, ['--version'], { stdio: 'ignore' });
-  if (found.error) throw new Error(`${redisServer} is not installed: apt-get install -y redis-server, or set REDIS_SERVER`);
+  if (found.error)
+    throw new Error(`${redisServer} is not installed: apt-get install -y redis-server, or set REDIS_SERVER`);
 }
 
 export async function freePort(): Promise<number> {
@@ -43,13 +44,20 @@ export async function startRedis(): Promise<RedisServer> {
   process.on('exit', killOnExit);
 
   async function start(): Promise<void> {
-    const started = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const started = spawn(
+      redisServer,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = started;
     let output = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server on port ${port} was not ready within 10 s:\n${output}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`redis-server on port ${port} was not ready within 10 s:\n${output}`)),
+        10_000,
+      );
       const read = (chunk: Buffer) => {
         output += chunk.toString();
         if (!output.includes('Ready to accept connections')) return;

@@ -9,7 +9,12 @@ test('sub answers the newest seq, then delivers each message once with the next 
   await host!.publish('ticks/EURUSD', 1);
   const client = await wsClient(host!);
   client.send({ op: 'sub', topic: 'ticks/EURUSD' });
-  assert.deepEqual(await client.next('subscribed'), { op: 'subscribed', topic: 'ticks/EURUSD', seq: 1, recovered: true });
+  assert.deepEqual(await client.next('subscribed'), {
+    op: 'subscribed',
+    topic: 'ticks/EURUSD',
+    seq: 1,
+    recovered: true,
+  });
   await host!.publish('ticks/EURUSD', 2);
   assert.deepEqual(await client.next('msg'), { op: 'msg', topic: 'ticks/EURUSD', seq: 2, data: 2 });
 });
@@ -35,7 +40,10 @@ test('when history was trimmed, the replay starts at the oldest kept message and
   const client = await wsClient(host!);
   client.send({ op: 'sub', topic: 't', from: 2 });
   const frames = await client.upTo('subscribed');
-  assert.deepEqual(frames.map((f) => (f.op === 'msg' ? f.seq : f)), [8, 9, 10, { op: 'subscribed', topic: 't', seq: 10, recovered: false }]);
+  assert.deepEqual(
+    frames.map((f) => (f.op === 'msg' ? f.seq : f)),
+    [8, 9, 10, { op: 'subscribed', topic: 't', seq: 10, recovered: false }],
+  );
   client.send({ op: 'sub', topic: 't', from: 7 });
   assert.equal((await client.next('subscribed')).recovered, true);
 });
@@ -49,7 +57,13 @@ test('hosts sharing a backplane count one seq per topic, and replay what another
   onA.send({ op: 'pub', topic: 'shared', data: 'from a', id: 'p1' });
   await onA.next('ack');
   await b!.publish('shared', 'from b');
-  assert.deepEqual([await onB.next('msg'), await onB.next('msg')].map((m) => [m.seq, m.data]), [[1, 'from a'], [2, 'from b']]);
+  assert.deepEqual(
+    [await onB.next('msg'), await onB.next('msg')].map((m) => [m.seq, m.data]),
+    [
+      [1, 'from a'],
+      [2, 'from b'],
+    ],
+  );
   onA.send({ op: 'sub', topic: 'shared', from: 1 });
   assert.equal((await onA.next('msg')).data, 'from b');
 });

@@ -9,14 +9,21 @@ test('an event stream carries every frame as a data: line', async () => {
   const session = await createSession(host!);
   const controller = new AbortController();
   const response = await fetch(`${host!.url}/stream?session=${session}`, { signal: controller.signal });
-  await send(host!, session, [{ op: 'hello', v: 1 }, { op: 'sub', topic: 't' }, { op: 'ping', t: 9 }]);
+  await send(host!, session, [
+    { op: 'hello', v: 1 },
+    { op: 'sub', topic: 't' },
+    { op: 'ping', t: 9 },
+  ]);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = '';
   while (!text.includes('"pong"')) text += (await reader.read()).value;
   controller.abort();
   const lines = text.split('\n').filter(Boolean);
   assert.equal(lines[0], ':');
-  assert.deepEqual(lines.slice(1).map((line) => JSON.parse(line.replace(/^data: /, '')).op), ['welcome', 'subscribed', 'pong']);
+  assert.deepEqual(
+    lines.slice(1).map((line) => JSON.parse(line.replace(/^data: /, '')).op),
+    ['welcome', 'subscribed', 'pong'],
+  );
 });
 
 test('a poll answers at once with what is queued, and [] after the poll wait', async () => {
@@ -32,7 +39,10 @@ test('a poll answers at once with what is queued, and [] after the poll wait', a
 test('a waiting poll is answered as soon as a frame arrives', async () => {
   const [host] = await startHosts(1);
   const session = await createSession(host!);
-  await send(host!, session, [{ op: 'hello', v: 1 }, { op: 'sub', topic: 't' }]);
+  await send(host!, session, [
+    { op: 'hello', v: 1 },
+    { op: 'sub', topic: 't' },
+  ]);
   await pollUntil(host!, session, 'subscribed');
   const waiting = poll(host!, session);
   await host!.publish('t', 'now');
@@ -41,8 +51,15 @@ test('a waiting poll is answered as soon as a frame arrives', async () => {
 
 test('an unknown session answers 404 on /stream, /poll and /send', async () => {
   const [host] = await startHosts(1);
-  for (const [path, method] of [['/stream', 'GET'], ['/poll', 'GET'], ['/send', 'POST']] as const) {
-    const response = await fetch(`${host!.url}${path}?session=nope`, { method, body: method === 'POST' ? '[]' : undefined });
+  for (const [path, method] of [
+    ['/stream', 'GET'],
+    ['/poll', 'GET'],
+    ['/send', 'POST'],
+  ] as const) {
+    const response = await fetch(`${host!.url}${path}?session=nope`, {
+      method,
+      body: method === 'POST' ? '[]' : undefined,
+    });
     assert.equal(response.status, 404, path);
     assert.equal(await response.text(), 'unknown session');
   }
@@ -51,7 +68,10 @@ test('an unknown session answers 404 on /stream, /poll and /send', async () => {
 test('a session with no stream or poll for the expiry ends, and its subscriptions with it', async () => {
   const [host] = await startHosts(1, { sessionExpiry: 200, pollWait: 50 });
   const session = await createSession(host!);
-  await send(host!, session, [{ op: 'hello', v: 1 }, { op: 'sub', topic: 't' }]);
+  await send(host!, session, [
+    { op: 'hello', v: 1 },
+    { op: 'sub', topic: 't' },
+  ]);
   await pollUntil(host!, session, 'subscribed');
   assert.deepEqual(host!.counts().subscribers, { t: 1 });
   // Polling keeps it alive past the expiry.

@@ -6,9 +6,14 @@ import type { ServerFrame } from '../../shared/protocol.ts';
 import { MemoryBackplane, startServer, type Host, type ServerOptions } from '../../server/index.ts';
 
 /** Starts hosts sharing one backplane, closed when the test file ends. */
-export async function startHosts(count: number, options: ServerOptions & { historyLimit?: number } = {}): Promise<Host[]> {
+export async function startHosts(
+  count: number,
+  options: ServerOptions & { historyLimit?: number } = {},
+): Promise<Host[]> {
   const backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
-  const hosts = await Promise.all(Array.from({ length: count }, (_, i) => startServer({ ...options, backplane, name: `h${i}` })));
+  const hosts = await Promise.all(
+    Array.from({ length: count }, (_, i) => startServer({ ...options, backplane, name: `h${i}` })),
+  );
   after(() => Promise.all(hosts.map((host) => host.close())));
   return hosts;
 }
@@ -34,7 +39,8 @@ class Inbox {
     for (;;) {
       const index = this.frames.findIndex((frame) => frame.op === op);
       if (index >= 0) return this.frames.splice(0, index + 1);
-      if (Date.now() > deadline) throw new Error(`no ${op} frame within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${op} frame within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         this.#waiting = resolve;
         setTimeout(resolve, 50);

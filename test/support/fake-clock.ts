@@ -2,7 +2,11 @@
 
 import type { Clock } from '../../shared/clock.ts';
 
-interface Timer { at: number; run: () => void; id: number }
+interface Timer {
+  at: number;
+  run: () => void;
+  id: number;
+}
 
 export class FakeClock implements Clock {
   private timers: Timer[] = [];

@@ -50,7 +50,8 @@ export class Recorder implements ConnectionListener {
     for (;;) {
       const index = this.frames.findIndex((frame) => frame.op === op);
       if (index >= 0) return index;
-      if (performance.now() > deadline) throw new Error(`no ${op} within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
+      if (performance.now() > deadline)
+        throw new Error(`no ${op} within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         setTimeout(resolve, 50);

@@ -16,7 +16,9 @@ export interface TestTab {
 
 /** Opens test/browser/fixtures/tab.html in a new tab of this browser, same origin as the test. */
 export async function openTab(): Promise<TestTab> {
-  const id = await executeServerCommand<number, { url: string }>('tab-open', { url: '/test/browser/fixtures/tab.html' });
+  const id = await executeServerCommand<number, { url: string }>('tab-open', {
+    url: '/test/browser/fixtures/tab.html',
+  });
   return {
     eval: (expression) => executeServerCommand('tab-eval', { id, expression }),
     close: async () => void (await executeServerCommand('tab-close', { id })),
@@ -42,7 +44,11 @@ export function snapshotWorker(name: string): Promise<WorkerSnapshot> {
 
 /** The `n` kinds of object that grew most in bytes from one snapshot to the next, as "+bytes B (+count) kind" lines. */
 export function grown(from: WorkerSnapshot, to: WorkerSnapshot, n = 8): string[] {
-  const growth = (kind: string) => ({ kind, bytes: to[kind]!.bytes - (from[kind]?.bytes ?? 0), count: to[kind]!.count - (from[kind]?.count ?? 0) });
+  const growth = (kind: string) => ({
+    kind,
+    bytes: to[kind]!.bytes - (from[kind]?.bytes ?? 0),
+    count: to[kind]!.count - (from[kind]?.count ?? 0),
+  });
   return Object.keys(to)
     .map(growth)
     .filter(({ bytes }) => bytes > 0)
@@ -66,7 +72,12 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 }
 
 /** Opens `n` tabs that connect with `options` and subscribe to `topic`; resolves once a host of `cluster` holds the topic. */
-export async function openTabsOn(cluster: Cluster, n: number, options: ConnectOptions, topic: string): Promise<TestTab[]> {
+export async function openTabsOn(
+  cluster: Cluster,
+  n: number,
+  options: ConnectOptions,
+  topic: string,
+): Promise<TestTab[]> {
   const tabs: TestTab[] = [];
   for (let i = 0; i < n; i++) {
     const tab = await openTab();
@@ -75,8 +86,11 @@ export async function openTabsOn(cluster: Cluster, n: number, options: ConnectOp
     await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
   }
   // subscribe() resolves once the worker holds the topic; what is published before a host holds it is not for us.
-  const held = async (host: number) => ((await cluster.counts(host).catch(() => undefined))?.subscribers[topic] ?? 0) > 0;
-  await until(`a host to hold ${topic}`, async () => (await Promise.all(cluster.hosts.map((_, i) => held(i)))).includes(true));
+  const held = async (host: number) =>
+    ((await cluster.counts(host).catch(() => undefined))?.subscribers[topic] ?? 0) > 0;
+  await until(`a host to hold ${topic}`, async () =>
+    (await Promise.all(cluster.hosts.map((_, i) => held(i)))).includes(true),
+  );
   return tabs;
 }
 

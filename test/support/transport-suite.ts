@@ -42,10 +42,19 @@ export function transportSuite(type: TransportType): void {
     it('subscribes, and receives messages in seq order', async () => {
       const { connection, recorder } = await connect();
       connection.send({ op: 'sub', topic: 'ticks/EURUSD' });
-      expect(await recorder.next('subscribed')).to.deep.equal({ op: 'subscribed', topic: 'ticks/EURUSD', seq: 0, recovered: true });
+      expect(await recorder.next('subscribed')).to.deep.equal({
+        op: 'subscribed',
+        topic: 'ticks/EURUSD',
+        seq: 0,
+        recovered: true,
+      });
       for (const price of [1.1, 1.2, 1.3]) await cluster.publish('ticks/EURUSD', { price });
       const frames = [await recorder.next('msg'), await recorder.next('msg'), await recorder.next('msg')];
-      expect(frames.map((f) => [f.seq, (f.data as { price: number }).price])).to.deep.equal([[1, 1.1], [2, 1.2], [3, 1.3]]);
+      expect(frames.map((f) => [f.seq, (f.data as { price: number }).price])).to.deep.equal([
+        [1, 1.1],
+        [2, 1.2],
+        [3, 1.3],
+      ]);
     });
 
     it('replays from a seq after subscribing again', async () => {
@@ -97,7 +106,9 @@ export function transportSuite(type: TransportType): void {
       const { recorder } = await connect();
       await cluster.restart(0);
       // A poll may be between requests when the host goes, and find its session unknown after.
-      expect(await recorder.ended).to.match(type === 'ws' ? /^WebSocket closed \(1006\)$/ : /^\/(stream|poll) failed|unknown session$/);
+      expect(await recorder.ended).to.match(
+        type === 'ws' ? /^WebSocket closed \(1006\)$/ : /^\/(stream|poll) failed|unknown session$/,
+      );
       expect(recorder.closedWith).to.have.length(1);
     });
 
@@ -105,14 +116,19 @@ export function transportSuite(type: TransportType): void {
       it('a host that ended the session: closed', async () => {
         const { recorder } = await connect();
         await cluster.endSessions(0);
-        expect(await recorder.ended).to.equal(type === 'poll' ? 'HTTP 404 on /poll: unknown session' : 'the host ended the stream');
+        expect(await recorder.ended).to.equal(
+          type === 'poll' ? 'HTTP 404 on /poll: unknown session' : 'the host ended the stream',
+        );
       });
     }
 
     it('a host that is down: open rejects with the reason', async () => {
       await cluster.kill(0);
       const attempt = open(type, cluster.hosts[0]!);
-      const error = await attempt.then(() => undefined, (e: Error) => e);
+      const error = await attempt.then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error?.message).to.match(type === 'ws' ? /^WebSocket refused/ : /^\/session failed/);
     });
 
@@ -121,7 +137,10 @@ export function transportSuite(type: TransportType): void {
       const controller = new AbortController();
       const attempt = transports[type]({ url: cluster.hosts[0]!, type, signal: controller.signal }, new Recorder());
       setTimeout(() => controller.abort(new Error('connectTimeout')), 100);
-      const error = await attempt.then(() => undefined, (e: Error) => e);
+      const error = await attempt.then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error?.message).to.equal('connectTimeout');
     });
 

@@ -24,7 +24,11 @@ function tab(): Subscriber & { batches: Delivery[][]; stands: Delivery[]; gaps: 
       if (messages.length > 0) batches.push(messages);
     },
     gap: (gap) => gaps.push(gap),
-    seqs: (topic) => batches.flat().filter(([t]) => t === topic).map(([, seq]) => seq),
+    seqs: (topic) =>
+      batches
+        .flat()
+        .filter(([t]) => t === topic)
+        .map(([, seq]) => seq),
   };
 }
 
@@ -34,7 +38,13 @@ function setup(config: Partial<SwitchboardConfig> = {}) {
   const events: [keyof BrokerEvents, unknown][] = [];
   const broker = new Broker(
     parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], reconnectDelay: 0, ...config }),
-    { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+    {
+      clock,
+      random: Math.random,
+      transport: transport.open,
+      expiries: memoryExpiryStore(),
+      schedule: (flush) => queueMicrotask(flush),
+    },
     (name, detail) => name !== 'state' && events.push([name, detail]),
   );
   /** Frames the broker sent on the live connection. */
@@ -68,7 +78,13 @@ describe('broker', () => {
     live.push({ op: 'subscribed', topic: 'news', seq: 0, recovered: true });
     for (const seq of [1, 2, 2, 1, 3]) live.push({ op: 'msg', topic: 'news', seq, data: { seq } });
     await clock.advance(0);
-    expect(one.batches).to.deep.equal([[['news', 1, { seq: 1 }], ['news', 2, { seq: 2 }], ['news', 3, { seq: 3 }]]]);
+    expect(one.batches).to.deep.equal([
+      [
+        ['news', 1, { seq: 1 }],
+        ['news', 2, { seq: 2 }],
+        ['news', 3, { seq: 3 }],
+      ],
+    ]);
     expect(two.batches).to.deep.equal(one.batches);
     broker.close();
   });
@@ -88,7 +104,10 @@ describe('broker', () => {
     await clock.advance(0);
     const second = transport.live!;
     expect(second).to.not.equal(first);
-    expect(second.sent).to.deep.equal([{ op: 'sub', topic: 'a', from: 11 }, { op: 'sub', topic: 'b', from: 1 }]);
+    expect(second.sent).to.deep.equal([
+      { op: 'sub', topic: 'a', from: 11 },
+      { op: 'sub', topic: 'b', from: 1 },
+    ]);
     // b's history was trimmed: 2..4 are lost, 5 comes.
     second.push({ op: 'msg', topic: 'a', seq: 11, data: 'x' });
     second.push({ op: 'msg', topic: 'a', seq: 12, data: 'z' });
@@ -102,7 +121,7 @@ describe('broker', () => {
     broker.close();
   });
 
-  it('sends resolve on ack and reject on nack with the server\'s reason', async () => {
+  it("sends resolve on ack and reject on nack with the server's reason", async () => {
     const { broker, clock, transport } = setup();
     const ok = broker.send('orders', { qty: 1 }, 'id-1');
     const refused = broker.send('orders', { qty: -1 }, 'id-2');
@@ -110,7 +129,10 @@ describe('broker', () => {
     transport.live!.push({ op: 'ack', id: 'id-1' });
     transport.live!.push({ op: 'nack', id: 'id-2', error: 'negative quantity' });
     await ok;
-    const error = await refused.then(() => undefined, (e: Error) => e);
+    const error = await refused.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).to.equal('send: the server refused "orders": negative quantity');
     broker.close();
   });
@@ -125,7 +147,10 @@ describe('broker', () => {
     expect(broker.state().status).to.equal('waiting');
     const first = broker.send('t', 1, 'id-1');
     const second = broker.send('t', 2, 'id-2');
-    const third = broker.send('t', 3, 'id-3').then(() => 'sent', (e: Error) => e.message);
+    const third = broker.send('t', 3, 'id-3').then(
+      () => 'sent',
+      (e: Error) => e.message,
+    );
     expect(await third).to.equal('send: the queue is full (2 sends are waiting for a connection)');
     await clock.advance(1000);
     const pubs = transport.live!.sent.filter((f) => (f as { op: string }).op === 'pub');
@@ -142,10 +167,18 @@ describe('broker', () => {
   it('rejects bad topics and data that is not JSON, and keeps working', async () => {
     const { broker, clock, sent } = setup();
     const subscriber = tab();
-    expect(() => broker.subscribe(subscriber, '')).to.throw(TypeError, 'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters');
-    expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw('subscribe: topic must be a non-empty string of at most 256 characters, got number');
+    expect(() => broker.subscribe(subscriber, '')).to.throw(
+      TypeError,
+      'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
+    );
+    expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw(
+      'subscribe: topic must be a non-empty string of at most 256 characters, got number',
+    );
     expect(() => broker.subscribe(subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
-    const error = await broker.send('t', { n: 1n }, 'id').then(() => undefined, (e: Error) => e.message);
+    const error = await broker.send('t', { n: 1n }, 'id').then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(error).to.match(/^send: data for "t" cannot be sent as JSON \(.+\)$/);
     broker.subscribe(subscriber, 'fine');
     await clock.advance(0);
@@ -160,7 +193,11 @@ describe('broker', () => {
     transport.live!.push({ op: 'drain' });
     await clock.advance(0);
     expect(events.map(([name, d]) => `${name} ${(d as { host?: string }).host ?? ''}`.trim())).to.deep.equal([
-      'connect http://a.test', 'connected http://a.test', 'disconnected http://a.test', 'connect http://b.test', 'connected http://b.test',
+      'connect http://a.test',
+      'connected http://a.test',
+      'disconnected http://a.test',
+      'connect http://b.test',
+      'connected http://b.test',
     ]);
     expect(broker.state().expiries.map((e) => e.host)).to.deep.equal(['http://a.test']);
     broker.close();
@@ -206,8 +243,13 @@ describe('broker', () => {
     await clock.advance(0);
     expect(await resolved).to.equal('http://a.test/base/video/clip.mp4');
     expect(await broker.resolve('/clip.mp4')).to.equal('http://a.test/base/clip.mp4');
-    const error = await broker.resolve('https://elsewhere.test/x').then(() => '', (e: Error) => e.message);
-    expect(error).to.equal('resolve: "https://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"');
+    const error = await broker.resolve('https://elsewhere.test/x').then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(error).to.equal(
+      'resolve: "https://elsewhere.test/x" is an absolute URL; give a path on the hosts, such as "/video/clip.mp4"',
+    );
     broker.close();
   });
 
@@ -216,24 +258,42 @@ describe('broker', () => {
     const transport = new FakeTransport(() => 'refuse');
     const broker = new Broker(
       parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], connectCount: 2, failureExpiry: 0 }),
-      { clock, random: Math.random, transport: transport.open, expiries: memoryExpiryStore(), schedule: (flush) => queueMicrotask(flush) },
+      {
+        clock,
+        random: Math.random,
+        transport: transport.open,
+        expiries: memoryExpiryStore(),
+        schedule: (flush) => queueMicrotask(flush),
+      },
       () => undefined,
     );
-    const resolved = broker.resolve('/x').then(() => '', (e: Error) => e.message);
+    const resolved = broker.resolve('/x').then(
+      () => '',
+      (e: Error) => e.message,
+    );
     await clock.advance(10_000);
     expect(await resolved).to.equal('resolve: no host answered in 2 rounds (tried http://a.test, http://b.test)');
     broker.close();
   });
 
   it('a request plan starts at the connected host, leaves out resting hosts, and a failed request makes the loop skip its host', async () => {
-    const { broker, clock, transport, events } = setup({ hosts: ['http://a.test', 'http://b.test', 'http://c.test'], failureExpiry: 60_000 });
-    expect((await broker.requestPlan()).hosts.map((h) => h.index), 'idle: the plan').to.deep.equal([0, 1, 2]);
+    const { broker, clock, transport, events } = setup({
+      hosts: ['http://a.test', 'http://b.test', 'http://c.test'],
+      failureExpiry: 60_000,
+    });
+    expect(
+      (await broker.requestPlan()).hosts.map((h) => h.index),
+      'idle: the plan',
+    ).to.deep.equal([0, 1, 2]);
     broker.subscribe(tab(), 't');
     await clock.advance(0);
     transport.live!.drop('reset');
     await clock.advance(0);
     const plan = await broker.requestPlan();
-    expect(plan.hosts.map((h) => h.index), 'b is connected: it comes first').to.deep.equal([1, 0, 2]);
+    expect(
+      plan.hosts.map((h) => h.index),
+      'b is connected: it comes first',
+    ).to.deep.equal([1, 0, 2]);
     expect(plan).to.include({ connectTimeout: 2000 });
     expect(plan.retryStatuses).to.deep.equal([502, 503, 504]);
     broker.requestAttempt(2);
@@ -247,16 +307,23 @@ describe('broker', () => {
     expect(after.resting).to.deep.equal([{ host: 'http://c.test', until: clock.now() + 60_000 }]);
     transport.live!.drop('reset');
     await clock.advance(0);
-    const connects = events.filter(([name, d]) => name === 'connect' && !(d as { request?: boolean }).request).map(([, d]) => (d as { host: string }).host);
+    const connects = events
+      .filter(([name, d]) => name === 'connect' && !(d as { request?: boolean }).request)
+      .map(([, d]) => (d as { host: string }).host);
     expect(connects.slice(-1), 'after b drops, c (failed by a request) is skipped').to.deep.equal(['http://a.test']);
     broker.close();
   });
 
   it('names the call and the valid range for a host index that is not in the config', async () => {
     const { broker } = setup();
-    const error = await broker.clearExpiry(7).then(() => '', (e: Error) => e.message);
+    const error = await broker.clearExpiry(7).then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(error).to.equal("clearExpiry: index must be a host's index in the config, 0 to 1, got 7");
-    expect(() => broker.requestFailed(1.5, 'x')).to.throw("requestFailed: index must be a host's index in the config, 0 to 1, got 1.5");
+    expect(() => broker.requestFailed(1.5, 'x')).to.throw(
+      "requestFailed: index must be a host's index in the config, 0 to 1, got 1.5",
+    );
     broker.close();
   });
 

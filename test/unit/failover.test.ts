@@ -13,7 +13,11 @@ import { seededRandom } from '../support/random.ts';
 type Event = { [K in keyof FailoverEvents]: [K, FailoverEvents[K]] }[keyof FailoverEvents];
 
 /** A loop in a fake world, with every event but 'state' recorded in order. */
-function setup(config: SwitchboardConfig, behaviour: (url: string, type: string) => HostBehaviour, world: Partial<FailoverWorld> = {}) {
+function setup(
+  config: SwitchboardConfig,
+  behaviour: (url: string, type: string) => HostBehaviour,
+  world: Partial<FailoverWorld> = {},
+) {
   const clock = new FakeClock();
   const transport = new FakeTransport(behaviour);
   const expiries: ExpiryStore = world.expiries ?? memoryExpiryStore();
@@ -37,11 +41,15 @@ function setup(config: SwitchboardConfig, behaviour: (url: string, type: string)
     },
   );
   /** The events so far as "name host type" lines, for reading sequences at a glance. */
-  const lines = () => events.map(([name, d]) => [name, 'host' in d ? d.host : '', 'type' in d ? d.type : ''].join(' ').trim());
+  const lines = () =>
+    events.map(([name, d]) => [name, 'host' in d ? d.host : '', 'type' in d ? d.type : ''].join(' ').trim());
   return { clock, transport, expiries, events, waits, frames, loop, lines };
 }
 
-const down = (...bad: string[]) => (url: string): HostBehaviour => (bad.some((b) => url.startsWith(b)) ? 'refuse' : 'accept');
+const down =
+  (...bad: string[]) =>
+  (url: string): HostBehaviour =>
+    bad.some((b) => url.startsWith(b)) ? 'refuse' : 'accept';
 
 describe('failover', () => {
   it('seed, Flowplayer: hosts [bad1, bad2, good] connect to good after two failures, with exact payloads', async () => {
@@ -53,9 +61,15 @@ describe('failover', () => {
     await clock.advance(0);
     expect(events).to.deep.equal([
       ['connect', { host: 'http://bad1.test/video', index: 0, type: 'http' }],
-      ['connectFailed', { host: 'http://bad1.test/video', index: 0, type: 'http', reason: 'refused by http://bad1.test/video' }],
+      [
+        'connectFailed',
+        { host: 'http://bad1.test/video', index: 0, type: 'http', reason: 'refused by http://bad1.test/video' },
+      ],
       ['connect', { host: 'http://bad2.test/video', index: 1, type: 'http' }],
-      ['connectFailed', { host: 'http://bad2.test/video', index: 1, type: 'http', reason: 'refused by http://bad2.test/video' }],
+      [
+        'connectFailed',
+        { host: 'http://bad2.test/video', index: 1, type: 'http', reason: 'refused by http://bad2.test/video' },
+      ],
       ['connect', { host: 'http://good.test/video', index: 2, type: 'http' }],
       ['connected', { host: 'http://good.test/video', index: 2, type: 'http' }],
     ]);
@@ -63,7 +77,7 @@ describe('failover', () => {
     loop.close();
   });
 
-  it('tries each host\'s types in order before moving to the next host', async () => {
+  it("tries each host's types in order before moving to the next host", async () => {
     const { loop, lines, clock } = setup(
       { hosts: ['http://a.test', { url: 'http://b.test', types: ['poll', 'ws'] }] },
       (url, type) => (url === 'http://b.test' && type === 'ws' ? 'accept' : 'refuse'),
@@ -71,11 +85,16 @@ describe('failover', () => {
     loop.start();
     await clock.advance(0);
     expect(lines()).to.deep.equal([
-      'connect http://a.test ws', 'connectFailed http://a.test ws',
-      'connect http://a.test http', 'connectFailed http://a.test http',
-      'connect http://a.test poll', 'connectFailed http://a.test poll',
-      'connect http://b.test poll', 'connectFailed http://b.test poll',
-      'connect http://b.test ws', 'connected http://b.test ws',
+      'connect http://a.test ws',
+      'connectFailed http://a.test ws',
+      'connect http://a.test http',
+      'connectFailed http://a.test http',
+      'connect http://a.test poll',
+      'connectFailed http://a.test poll',
+      'connect http://b.test poll',
+      'connectFailed http://b.test poll',
+      'connect http://b.test ws',
+      'connected http://b.test ws',
     ]);
     loop.close();
   });
@@ -83,7 +102,15 @@ describe('failover', () => {
   it('seed, StreamLink: after primary1 drops, fails over backup1 > primary2 > backup2 > primary1', async () => {
     let primary1Up = true;
     const { loop, lines, transport, clock } = setup(
-      { servers: [['rttp://primary1', 'rttp://backup1'], ['rttp://primary2', 'rttp://backup2']], loadBalance: false, types: ['ws'], failureExpiry: 0 },
+      {
+        servers: [
+          ['rttp://primary1', 'rttp://backup1'],
+          ['rttp://primary2', 'rttp://backup2'],
+        ],
+        loadBalance: false,
+        types: ['ws'],
+        failureExpiry: 0,
+      },
       (url) => (url === 'http://primary1' && primary1Up ? 'accept' : 'refuse'),
     );
     loop.start();
@@ -92,7 +119,11 @@ describe('failover', () => {
     primary1Up = false;
     transport.live!.drop('socket closed');
     await clock.advance(1000);
-    expect(lines().slice(2).filter((l) => !l.startsWith('connectFailed'))).to.deep.equal([
+    expect(
+      lines()
+        .slice(2)
+        .filter((l) => !l.startsWith('connectFailed')),
+    ).to.deep.equal([
       'disconnected rttp://primary1',
       'connect rttp://backup1 ws',
       'connect rttp://primary2 ws',
@@ -103,7 +134,10 @@ describe('failover', () => {
   });
 
   it('all hosts bad, connectCount 3: exactly 3 rounds, then one failed, then keeps trying at the slowest pace', async () => {
-    const { loop, lines, events, waits, clock } = setup({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'] }, () => 'refuse');
+    const { loop, lines, events, waits, clock } = setup(
+      { hosts: ['http://a.test', 'http://b.test'], types: ['ws'] },
+      () => 'refuse',
+    );
     const rounds = () => lines().filter((l) => l === 'connect http://a.test ws').length;
     loop.start();
     await clock.advance(10_000);
@@ -125,29 +159,46 @@ describe('failover', () => {
 
   it('waits reconnectDelay after the first failed round, then a doubling, jittered delay capped at maxReconnectDelay', async () => {
     const { loop, waits, clock } = setup(
-      { hosts: ['http://a.test'], types: ['ws'], failureExpiry: 0, reconnectDelay: 1000, maxReconnectDelay: 4000, connectCount: 10 },
+      {
+        hosts: ['http://a.test'],
+        types: ['ws'],
+        failureExpiry: 0,
+        reconnectDelay: 1000,
+        maxReconnectDelay: 4000,
+        connectCount: 10,
+      },
       () => 'refuse',
     );
     loop.start();
     await clock.advance(40_000);
     expect(waits.length).to.be.greaterThan(9);
     expect(waits[0]).to.equal(1000);
-    expect(waits.slice(1, 9).every((ms, i) => ms >= 1000 && ms <= Math.min(4000, 1000 * 2 ** (i + 1))), waits.join()).to.equal(true);
+    expect(
+      waits.slice(1, 9).every((ms, i) => ms >= 1000 && ms <= Math.min(4000, 1000 * 2 ** (i + 1))),
+      waits.join(),
+    ).to.equal(true);
     expect(new Set(waits.slice(1, 9)).size, 'jittered, not fixed').to.be.greaterThan(1);
-    expect(waits.slice(9).every((ms) => ms === 4000), 'after connectCount rounds: the slowest pace').to.equal(true);
+    expect(
+      waits.slice(9).every((ms) => ms === 4000),
+      'after connectCount rounds: the slowest pace',
+    ).to.equal(true);
     loop.close();
   });
 
   it('abandons a transport that never answers at connectTimeout, and aborts it', async () => {
-    const { loop, lines, events, transport, clock } = setup({ hosts: ['http://slow.test', 'http://ok.test'], types: ['ws'], connectTimeout: 2000 }, (url) =>
-      url === 'http://slow.test' ? 'hang' : 'accept',
+    const { loop, lines, events, transport, clock } = setup(
+      { hosts: ['http://slow.test', 'http://ok.test'], types: ['ws'], connectTimeout: 2000 },
+      (url) => (url === 'http://slow.test' ? 'hang' : 'accept'),
     );
     loop.start();
     await clock.advance(1999);
     expect(lines()).to.deep.equal(['connect http://slow.test ws']);
     expect(transport.requests[0]!.signal.aborted).to.equal(false);
     await clock.advance(1);
-    expect(events[1]).to.deep.equal(['connectFailed', { host: 'http://slow.test', index: 0, type: 'ws', reason: 'connect timeout after 2000 ms' }]);
+    expect(events[1]).to.deep.equal([
+      'connectFailed',
+      { host: 'http://slow.test', index: 0, type: 'ws', reason: 'connect timeout after 2000 ms' },
+    ]);
     expect(transport.requests[0]!.signal.aborted).to.equal(true);
     expect(lines().slice(2)).to.deep.equal(['connect http://ok.test ws', 'connected http://ok.test ws']);
     loop.close();
@@ -165,7 +216,10 @@ describe('failover', () => {
     aUp = true;
     transport.live!.drop('gone');
     await clock.advance(0);
-    expect(lines().slice(-2), 'a is skipped: b is tried again').to.deep.equal(['connect http://b.test ws', 'connected http://b.test ws']);
+    expect(lines().slice(-2), 'a is skipped: b is tried again').to.deep.equal([
+      'connect http://b.test ws',
+      'connected http://b.test ws',
+    ]);
     await clock.advance(5000);
     transport.live!.drop('gone again');
     await clock.advance(0);
@@ -175,7 +229,13 @@ describe('failover', () => {
 
   it('waits for the earliest expiry when every host is skipped, with no busy loop', async () => {
     const { loop, lines, clock } = setup(
-      { hosts: ['http://a.test', 'http://b.test'], types: ['ws'], failureExpiry: 20_000, reconnectDelay: 100, maxReconnectDelay: 100 },
+      {
+        hosts: ['http://a.test', 'http://b.test'],
+        types: ['ws'],
+        failureExpiry: 20_000,
+        reconnectDelay: 100,
+        maxReconnectDelay: 100,
+      },
       () => 'refuse',
     );
     loop.start();
@@ -186,7 +246,12 @@ describe('failover', () => {
     expect(loop.state.status).to.equal('waiting');
     expect(loop.state.nextRound).to.equal(1_000_000 + 20_000);
     await clock.advance(1);
-    expect(lines().slice(4)).to.deep.equal(['connect http://a.test ws', 'connectFailed http://a.test ws', 'connect http://b.test ws', 'connectFailed http://b.test ws']);
+    expect(lines().slice(4)).to.deep.equal([
+      'connect http://a.test ws',
+      'connectFailed http://a.test ws',
+      'connect http://b.test ws',
+      'connectFailed http://b.test ws',
+    ]);
     loop.close();
   });
 
@@ -213,12 +278,21 @@ describe('failover', () => {
   });
 
   it('a drained host is dropped, gets its failure expiry, and the loop moves on at once', async () => {
-    const { loop, lines, expiries, clock } = setup({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], failureExpiry: 3000, reconnectDelay: 0 }, () => 'accept');
+    const { loop, lines, expiries, clock } = setup(
+      { hosts: ['http://a.test', 'http://b.test'], types: ['ws'], failureExpiry: 3000, reconnectDelay: 0 },
+      () => 'accept',
+    );
     loop.start();
     await clock.advance(0);
     loop.drop('drain', true);
     await clock.advance(0);
-    expect(lines()).to.deep.equal(['connect http://a.test ws', 'connected http://a.test ws', 'disconnected http://a.test', 'connect http://b.test ws', 'connected http://b.test ws']);
+    expect(lines()).to.deep.equal([
+      'connect http://a.test ws',
+      'connected http://a.test ws',
+      'disconnected http://a.test',
+      'connect http://b.test ws',
+      'connected http://b.test ws',
+    ]);
     expect(await expiries.until('http://a.test')).to.equal(clock.now() + 3000);
     loop.close();
   });
@@ -236,7 +310,16 @@ describe('failover', () => {
   });
 
   it('setLoadBalancing redraws the plan; off keeps the declared order', async () => {
-    const { loop } = setup({ servers: [['rttp://p1', 'rttp://b1'], ['rttp://p2', 'rttp://b2']], loadBalance: false }, () => 'accept');
+    const { loop } = setup(
+      {
+        servers: [
+          ['rttp://p1', 'rttp://b1'],
+          ['rttp://p2', 'rttp://b2'],
+        ],
+        loadBalance: false,
+      },
+      () => 'accept',
+    );
     expect(loop.state.plan.map((h) => h.index)).to.deep.equal([0, 1, 2, 3]);
     const seen = new Set<string>();
     for (let i = 0; i < 50; i++) {
@@ -259,8 +342,12 @@ describe('failover', () => {
       loop.close();
       await settle();
       expect(clock.pending, `timers left after close while ${phase}`).to.equal(0);
-      if (phase === 'connecting') expect(transport.requests[0]!.signal.aborted, 'the attempt is aborted').to.equal(true);
-      expect(transport.connections.every((c) => c.closed), 'every connection closed').to.equal(true);
+      if (phase === 'connecting')
+        expect(transport.requests[0]!.signal.aborted, 'the attempt is aborted').to.equal(true);
+      expect(
+        transport.connections.every((c) => c.closed),
+        'every connection closed',
+      ).to.equal(true);
       await clock.advance(120_000);
       expect(events.length, 'no event after close').to.equal(before);
       expect(loop.state.status).to.equal('closed');

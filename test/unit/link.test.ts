@@ -8,10 +8,18 @@ import { establish } from '../../worker/transports/link.ts';
 /** Opens a connection on a carrier that answers hello with `answer`; resolves how the attempt ended. */
 function handshake(answer: ServerFrame): Promise<string> {
   const errors: string[] = [];
-  const listener: ConnectionListener = { frame: () => undefined, closed: () => undefined, protocolError: (what) => errors.push(what) };
-  const opening = establish({ url: 'http://host.test', type: 'ws', signal: new AbortController().signal }, listener, (link) => (frame) => {
-    if (frame.op === 'hello') queueMicrotask(() => link.receive({ frame: answer }));
-  });
+  const listener: ConnectionListener = {
+    frame: () => undefined,
+    closed: () => undefined,
+    protocolError: (what) => errors.push(what),
+  };
+  const opening = establish(
+    { url: 'http://host.test', type: 'ws', signal: new AbortController().signal },
+    listener,
+    (link) => (frame) => {
+      if (frame.op === 'hello') queueMicrotask(() => link.receive({ frame: answer }));
+    },
+  );
   return opening.then(
     (connection) => (connection.close(), 'connected'),
     (error: Error) => `failed: ${error.message}${errors.length ? ` (errors: ${errors.join()})` : ''}`,

@@ -5,7 +5,12 @@ import { parseConfig } from '../../shared/config.ts';
 import { drawPlan, startAfter } from '../../worker/plan.ts';
 import { seededRandom } from '../support/random.ts';
 
-const seedExample = parseConfig({ servers: [['rttp://primary1', 'rttp://backup1'], ['rttp://primary2', 'rttp://backup2']] });
+const seedExample = parseConfig({
+  servers: [
+    ['rttp://primary1', 'rttp://backup1'],
+    ['rttp://primary2', 'rttp://backup2'],
+  ],
+});
 const names = (plan: { host: string }[]) => plan.map((h) => h.host.replace('rttp://', '')).join(' > ');
 
 describe('plan', () => {

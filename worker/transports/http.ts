@@ -8,7 +8,11 @@ import { call, carrySession } from './session.ts';
 export const http: Transport = (request, listener) =>
   establish(request, listener, (link) =>
     carrySession(request, link, async (url) => {
-      const response = await call(url('/stream'), { headers: { accept: 'text/event-stream' }, signal: link.signal }, '/stream');
+      const response = await call(
+        url('/stream'),
+        { headers: { accept: 'text/event-stream' }, signal: link.signal },
+        '/stream',
+      );
       if (!response.body) throw new Error('/stream answered without a body');
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let partial = '';
@@ -22,7 +26,8 @@ export const http: Transport = (request, listener) =>
         const lines = (partial + value).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
-          if (line.startsWith('data:')) link.receive(decode(line.slice(line.startsWith('data: ') ? 6 : 5).replace(/\r$/, '')));
+          if (line.startsWith('data:'))
+            link.receive(decode(line.slice(line.startsWith('data: ') ? 6 : 5).replace(/\r$/, '')));
         }
       }
     }),

@@ -67,7 +67,11 @@ export function establish(request: ConnectRequest, listener: ConnectionListener,
         if (frame.v !== PROTOCOL_VERSION) {
           return finish(`the host speaks protocol version ${frame.v}, not ${PROTOCOL_VERSION}`);
         }
-        heartbeat = startHeartbeat(frame.heartbeat, () => send({ op: 'ping', t: Date.now() }), () => finish('heartbeat timeout'));
+        heartbeat = startHeartbeat(
+          frame.heartbeat,
+          () => send({ op: 'ping', t: Date.now() }),
+          () => finish('heartbeat timeout'),
+        );
         connection = {
           welcome: frame,
           send: (f) => {

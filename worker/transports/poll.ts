@@ -13,7 +13,8 @@ export const poll: Transport = (request, listener) =>
         const parsed = parse(await response.text());
         link.alive();
         if (parsed.error) link.receive(parsed);
-        else if (!Array.isArray(parsed.value)) link.receive({ error: { what: '/poll', reason: 'a poll must answer an array of frames' } });
+        else if (!Array.isArray(parsed.value))
+          link.receive({ error: { what: '/poll', reason: 'a poll must answer an array of frames' } });
         else for (const frame of parsed.value) link.receive(validateServerFrame(frame));
       }
     }),

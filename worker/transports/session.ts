@@ -29,11 +29,17 @@ export function carrySession(
     if (sending || !url || queue.length === 0) return;
     let size = 0;
     let count = 0;
-    while (count < queue.length && (count === 0 || size + queue[count]!.length < BATCH_CHARS)) size += queue[count++]!.length;
+    while (count < queue.length && (count === 0 || size + queue[count]!.length < BATCH_CHARS))
+      size += queue[count++]!.length;
     const batch = queue.slice(0, count);
     queue = queue.slice(count);
     sending = true;
-    const init = { method: 'POST', body: `[${batch.join(',')}]`, headers: { 'content-type': 'text/plain' }, signal: link.signal };
+    const init = {
+      method: 'POST',
+      body: `[${batch.join(',')}]`,
+      headers: { 'content-type': 'text/plain' },
+      signal: link.signal,
+    };
     // 413: the host refused a frame as too large and says so in an `error` frame on the session.
     await call(url('/send'), init, '/send', [413]);
     sending = false;

@@ -20,7 +20,11 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
     expect((await board.state()).tabs).to.equal(2);
     await crashing!.crash();
     await until('the crashed tab to be released', async () => (await board.state()).tabs === 1, 3000);
-    await until('"crashes" to be unsubscribed', async () => !('crashes' in (await cluster.counts(0)).subscribers), 3000);
+    await until(
+      '"crashes" to be unsubscribed',
+      async () => !('crashes' in (await cluster.counts(0)).subscribers),
+      3000,
+    );
     board.close();
   });
 
@@ -31,7 +35,11 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
     for (let i = 0; i < 10; i++) await cluster.publish('survives', i);
     await until('the first 10', async () => (await seqsOf(two[1]!, 'survives')).length === 10);
     expect(await killWorker(opts.name!)).to.equal(1);
-    await until('a new worker with both tabs', async () => (await two[0]!.eval<number>('tab.state().then((s) => s.tabs)')) === 2, 10_000);
+    await until(
+      'a new worker with both tabs',
+      async () => (await two[0]!.eval<number>('tab.state().then((s) => s.tabs)')) === 2,
+      10_000,
+    );
     for (let i = 10; i < 20; i++) await cluster.publish('survives', i);
     for (const tab of two) {
       await until('all 20 after the restart', async () => (await seqsOf(tab, 'survives')).length >= 20, 10_000);
@@ -47,13 +55,23 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
     const opts = options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100, failureExpiry: 0 });
     const [sender] = await tabsOn(1, opts, 'orders');
     await cluster.kill(0);
-    await until('the outage to show', async () => (await sender!.eval<{ status: string }>('tab.state()')).status !== 'connected');
+    await until(
+      'the outage to show',
+      async () => (await sender!.eval<{ status: string }>('tab.state()')).status !== 'connected',
+    );
     const sent = sender!.eval<string>(`tab.send('orders', { qty: 1 })`);
-    await until('the send to be queued', async () => (await sender!.eval<{ pendingSends: number }>('tab.state()')).pendingSends === 1);
+    await until(
+      'the send to be queued',
+      async () => (await sender!.eval<{ pendingSends: number }>('tab.state()')).pendingSends === 1,
+    );
     expect(await killWorker(opts.name!)).to.equal(1);
     await cluster.restart(0);
     expect(await sent).to.equal('ok');
-    await until('the order to reach the subscriber', async () => (await seqsOf(sender!, 'orders')).length === 1, 10_000);
+    await until(
+      'the order to reach the subscriber',
+      async () => (await seqsOf(sender!, 'orders')).length === 1,
+      10_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await seqsOf(sender!, 'orders'), 'published once').to.deep.equal([1]);
   });
@@ -66,7 +84,11 @@ describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () =>
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await killWorker(opts.name!)).to.equal(1);
     await cluster.publish('quiet', 'while the worker was down');
-    await until('the message to arrive through the next worker', async () => (await seqsOf(tab!, 'quiet')).length === 1, 10_000);
+    await until(
+      'the message to arrive through the next worker',
+      async () => (await seqsOf(tab!, 'quiet')).length === 1,
+      10_000,
+    );
     expect(await seqsOf(tab!, 'quiet')).to.deep.equal([1]);
   });
 });

@@ -13,7 +13,7 @@ describe('long session (Chromium only: CDP probes the worker)', () => {
   let cluster: Cluster;
   afterEach(() => cluster?.stop());
 
-  it('worker memory, its ports, the topic table and the host\'s subscribers stay flat', async function () {
+  it("worker memory, its ports, the topic table and the host's subscribers stay flat", async function () {
     // npm run long-session: as many cycles as fit in LONG_SESSION_SECONDS (10 minutes by default there).
     const seconds = await longSessionSeconds();
     this.timeout(seconds * 1000 + 60_000);
@@ -25,7 +25,8 @@ describe('long session (Chromium only: CDP probes the worker)', () => {
     const cycle = async (i: number) => {
       const tab = await openTab();
       await tab.eval(`tab.connect(${JSON.stringify(options)})`);
-      for (const topic of ['always', `cycle/${i % 3}`, `cycle/${i}`]) await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
+      for (const topic of ['always', `cycle/${i % 3}`, `cycle/${i}`])
+        await tab.eval(`tab.subscribe(${JSON.stringify(topic)})`);
       await tab.eval('tab.state()');
       await tab.close();
       await until('the tab to be released', async () => (await board.state()).tabs === 1, 3000);
@@ -46,17 +47,33 @@ describe('long session (Chromium only: CDP probes the worker)', () => {
     const snapshot = seconds > 0 ? await snapshotWorker(options.name!) : {};
     while (Date.now() < start + seconds * 1000) await cycle(3 + cycles++);
     const after = await probeWorker(options.name!);
-    const perCycle = cycles > settledCycles ? Math.round((after.heapBytes - settled.heapBytes) / (cycles - settledCycles)) : 0;
-    console.log(`long session: ${cycles} tab cycles; worker heap ${before.heapBytes} → ${warm.heapBytes} → ${settled.heapBytes} (cycle ${settledCycles}) → ${after.heapBytes} B (${perCycle} B a cycle in the second half), ports ${before.ports} → ${after.ports}`);
+    const perCycle =
+      cycles > settledCycles ? Math.round((after.heapBytes - settled.heapBytes) / (cycles - settledCycles)) : 0;
+    console.log(
+      `long session: ${cycles} tab cycles; worker heap ${before.heapBytes} → ${warm.heapBytes} → ${settled.heapBytes} (cycle ${settledCycles}) → ${after.heapBytes} B (${perCycle} B a cycle in the second half), ports ${before.ports} → ${after.ports}`,
+    );
     // What grew in the second half, by kind of object, so a failure names its leak.
-    if (seconds > 0) console.log(['long session: grew in the second half', ...grown(snapshot, await snapshotWorker(options.name!))].join('\n  '));
+    if (seconds > 0)
+      console.log(
+        ['long session: grew in the second half', ...grown(snapshot, await snapshotWorker(options.name!))].join('\n  '),
+      );
 
     expect((await board.state()).topics.map((t) => t.topic)).to.deep.equal(['always']);
-    await until('the host to hold only "always"', async () => JSON.stringify((await cluster.counts(0)).subscribers) === '{"always":1}');
+    await until(
+      'the host to hold only "always"',
+      async () => JSON.stringify((await cluster.counts(0)).subscribers) === '{"always":1}',
+    );
     // The last tab's port goes with the next garbage collection that finds it unreachable.
-    await until(`the worker's ports back to ${before.ports} (${after.ports} after the cycles)`, async () => (await probeWorker(options.name!)).ports <= before.ports, 5000);
+    await until(
+      `the worker's ports back to ${before.ports} (${after.ports} after the cycles)`,
+      async () => (await probeWorker(options.name!)).ports <= before.ports,
+      5000,
+    );
     // A leaked tab (its Comlink listener, port, batches) costs several KB: allow well below one a cycle.
-    expect(warm.heapBytes - before.heapBytes, `heap before ${before.heapBytes}, after ${CYCLES} cycles ${warm.heapBytes}`).to.be.below(CYCLES * 8 * 1024);
+    expect(
+      warm.heapBytes - before.heapBytes,
+      `heap before ${before.heapBytes}, after ${CYCLES} cycles ${warm.heapBytes}`,
+    ).to.be.below(CYCLES * 8 * 1024);
     expect(perCycle, 'heap growth a cycle in the second half').to.be.below(1024);
     board.close();
   });

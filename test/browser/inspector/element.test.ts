@@ -28,10 +28,15 @@ describe('<switchboard-inspector>', () => {
     return { board, view: element.shadowRoot! };
   }
 
-  it('follows a failover: the connected host, each host\'s expiry and last error, topics, the timeline', async () => {
+  it("follows a failover: the connected host, each host's expiry and last error, topics, the timeline", async () => {
     cluster = await startCluster({ hosts: 3 });
     await cluster.kill(0);
-    const { board, view } = await inspect({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 60_000, reconnectDelay: 100 });
+    const { board, view } = await inspect({
+      hosts: cluster.hosts,
+      types: ['ws'],
+      failureExpiry: 60_000,
+      reconnectDelay: 100,
+    });
     await board.subscribe('prices', () => undefined);
 
     await until('host 1 shown as connected', () => field(view, 'status') === 'connected' && connectedIndex(view) === 1);
@@ -40,7 +45,9 @@ describe('<switchboard-inspector>', () => {
     expect(field(view, 'server')).to.equal(cluster.names[1]);
     expect(field(view, 'mode')).to.equal('shared');
     expect(field(view, 'tabs')).to.equal('1');
-    expect(planRow(view, 0)!.expiry, 'host 0 failed: skipped for its failure expiry').to.match(/^skipped for \d+\.\d s$/);
+    expect(planRow(view, 0)!.expiry, 'host 0 failed: skipped for its failure expiry').to.match(
+      /^skipped for \d+\.\d s$/,
+    );
     expect(planRow(view, 0)!.error).to.contain('WebSocket');
     expect([0, 1, 2].map((i) => planRow(view, i)!.host)).to.deep.equal(cluster.hosts);
 
@@ -50,7 +57,7 @@ describe('<switchboard-inspector>', () => {
     await cluster.kill(1);
     await until('host 2 shown as connected', () => field(view, 'status') === 'connected' && connectedIndex(view) === 2);
     expect(field(view, 'host')).to.equal(`${cluster.hosts[2]} (#2)`);
-    expect(planRow(view, 1)!.error, 'the killed host\'s last error').to.not.equal('—');
+    expect(planRow(view, 1)!.error, "the killed host's last error").to.not.equal('—');
     const lines = timeline(view);
     expect(lines[0]).to.equal(`connected ${cluster.hosts[2]} (#2) over ws`);
     expect(lines[1]).to.equal(`connect ${cluster.hosts[2]} (#2) over ws`);
@@ -66,7 +73,10 @@ describe('<switchboard-inspector>', () => {
     for (let i = 0; i < 2; i++) await cluster.publish('prices', { i }, 2);
     await until('the seq going on from the new host', () => topicRows(view)[0]?.[2] === '5');
 
-    const exported = JSON.parse((view.host as SwitchboardInspector).exportJson()) as { state: { connected: { host: string } }; timeline: unknown[] };
+    const exported = JSON.parse((view.host as SwitchboardInspector).exportJson()) as {
+      state: { connected: { host: string } };
+      timeline: unknown[];
+    };
     expect(exported.state.connected.host).to.equal(cluster.hosts[2]);
     expect(exported.timeline).to.have.length(lines.length);
   });
@@ -77,7 +87,10 @@ describe('<switchboard-inspector>', () => {
     const slow = { failureExpiry: 60_000, reconnectDelay: 60_000, maxReconnectDelay: 60_000, connectCount: 1 };
     const { board, view } = await inspect({ hosts: cluster.hosts, types: ['ws'], ...slow });
     void board.subscribe('prices', () => undefined);
-    await until('the host skipped for its failure expiry', () => planRow(view, 0)?.expiry.startsWith('skipped for') === true);
+    await until(
+      'the host skipped for its failure expiry',
+      () => planRow(view, 0)?.expiry.startsWith('skipped for') === true,
+    );
     await until('waiting for the next round', () => field(view, 'status') === 'waiting (failed)');
     await cluster.restart(0);
 
@@ -106,7 +119,7 @@ describe('<switchboard-inspector>', () => {
     const board = await connect(inspectorOptions({ hosts: ['http://127.0.0.1:9'] }));
     boards.push(board);
     expect(hook.board).to.equal(board);
-    await until('the hook\'s board', () => field(view, 'status') === 'idle' && field(view, 'note') === '');
+    await until("the hook's board", () => field(view, 'status') === 'idle' && field(view, 'note') === '');
     expect(planRow(view, 0)!.host).to.equal('http://127.0.0.1:9');
   });
 });

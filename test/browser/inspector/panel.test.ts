@@ -40,32 +40,47 @@ describe('the DevTools panel', () => {
     return { tab, view };
   }
 
-  it('shows the inspected page\'s broker through a failover, and its buttons act on that page\'s broker', async () => {
+  it("shows the inspected page's broker through a failover, and its buttons act on that page's broker", async () => {
     const { tab, view } = await panelOn('/test/browser/inspector/fixtures/inspected.html');
-    await until('the panel saying the page has not connected', () => field(view, 'note') === 'This page has a hook but has not called connect() yet.');
+    await until(
+      'the panel saying the page has not connected',
+      () => field(view, 'note') === 'This page has a hook but has not called connect() yet.',
+    );
 
     cluster = await startCluster({ hosts: 3 });
     await cluster.kill(0);
-    const options = inspectorOptions({ hosts: cluster.hosts, types: ['ws'], failureExpiry: 60_000, reconnectDelay: 100 });
+    const options = inspectorOptions({
+      hosts: cluster.hosts,
+      types: ['ws'],
+      failureExpiry: 60_000,
+      reconnectDelay: 100,
+    });
     await tab.eval(`inspected.connect(${JSON.stringify(options)})`);
     await tab.eval(`inspected.subscribe('prices')`);
     const state = () => tab.eval<BoardState>('inspected.state()');
 
-    await until('host 1 connected, host 0 within its expiry', () => connectedIndex(view) === 1 && planRow(view, 0)!.expiry.startsWith('skipped for'));
+    await until(
+      'host 1 connected, host 0 within its expiry',
+      () => connectedIndex(view) === 1 && planRow(view, 0)!.expiry.startsWith('skipped for'),
+    );
     expect(field(view, 'host')).to.equal(`${cluster.hosts[1]} (#1)`);
     expect(field(view, 'tabs')).to.equal('1');
 
     click(view, 'clearExpiry', 0);
-    await until('the page\'s broker to forget host 0\'s expiry', async () => (await state()).expiries.length === 0);
+    await until("the page's broker to forget host 0's expiry", async () => (await state()).expiries.length === 0);
     await until('the panel to show it', () => planRow(view, 0)!.expiry === '—');
 
     await cluster.kill(1);
     await until('host 2 connected', () => field(view, 'status') === 'connected' && connectedIndex(view) === 2);
-    expect(timeline(view).slice(0, 3).map((line) => line.split(' ')[0])).to.deep.equal(['connected', 'connect', 'disconnected']);
+    expect(
+      timeline(view)
+        .slice(0, 3)
+        .map((line) => line.split(' ')[0]),
+    ).to.deep.equal(['connected', 'connect', 'disconnected']);
     expect(planRow(view, 1)!.error).to.not.equal('—');
 
     click(view, 'loadBalance');
-    await until('the page\'s broker to balance', async () => (await state()).loadBalance);
+    await until("the page's broker to balance", async () => (await state()).loadBalance);
     await until('the panel to show it', () => field(view, 'loadBalance') === 'on');
   });
 

@@ -33,7 +33,11 @@ describe('inspector safety', () => {
     const element = document.body.appendChild(document.createElement('switchboard-inspector'));
     // The panel's eval, run in this page: the snapshot crosses as JSON, as it does from a real inspected page.
     const panel = document.body.appendChild(document.createElement('div'));
-    const stop = startPanel(panel, { eval: (expression, callback) => callback?.(JSON.parse(JSON.stringify((0, eval)(expression) ?? null))) }, 200);
+    const stop = startPanel(
+      panel,
+      { eval: (expression, callback) => callback?.(JSON.parse(JSON.stringify((0, eval)(expression) ?? null))) },
+      200,
+    );
     const views = [element.shadowRoot!, panel];
     const shown = async (what: string, check: (view: ParentNode) => boolean) => {
       for (const view of views) await until(what, () => check(view));
@@ -46,13 +50,18 @@ describe('inspector safety', () => {
     await shown('the error', (view) => timeline(view)[0] === `error ${CODE}: ${MESSAGE}`);
     // A host that ends the connection on purpose gives its reason in an error frame: the disconnect reason.
     await cluster.disconnect(0, MESSAGE);
-    await shown('the failover to host 1', (view) => connectedIndex(view) === 1 && field(view, 'status') === 'connected');
+    await shown(
+      'the failover to host 1',
+      (view) => connectedIndex(view) === 1 && field(view, 'status') === 'connected',
+    );
     await cluster.publish(TOPIC, DATA);
     await shown('the next message, so the view has rendered again', (view) => topicRows(view)[0]?.[2] === '2');
 
     for (const view of views) {
       expect(topicRows(view)[0]![0]).to.equal(TOPIC);
-      expect(planRow(view, 0)!.error.split(' ').slice(1).join(' '), 'host 0\'s last error, after its time').to.equal(MESSAGE);
+      expect(planRow(view, 0)!.error.split(' ').slice(1).join(' '), "host 0's last error, after its time").to.equal(
+        MESSAGE,
+      );
       expect(timeline(view)).to.include(`disconnected ${cluster.hosts[0]} (#0): ${MESSAGE}`);
       expect(view.querySelectorAll('img, script').length, 'no element made from the markup').to.equal(0);
     }
@@ -62,4 +71,3 @@ describe('inspector safety', () => {
     panel.remove();
   });
 });
-

@@ -8,11 +8,23 @@ export function field(root: ParentNode, name: string): string {
 }
 
 /** The plan row of the host with config index `index`: its cells' text. */
-export function planRow(root: ParentNode, index: number): { order: string; host: string; expiry: string; error: string; connected: boolean; row: HTMLTableRowElement } | undefined {
+export function planRow(
+  root: ParentNode,
+  index: number,
+):
+  | { order: string; host: string; expiry: string; error: string; connected: boolean; row: HTMLTableRowElement }
+  | undefined {
   const row = root.querySelector<HTMLTableRowElement>(`[data-part="plan"] tbody tr[data-index="${index}"]`);
   if (!row) return undefined;
   const cells = [...row.cells].map((cell) => cell.textContent ?? '');
-  return { order: cells[0]!, host: cells[2]!, expiry: cells[3]!, error: cells[4]!, connected: row.classList.contains('connected'), row };
+  return {
+    order: cells[0]!,
+    host: cells[2]!,
+    expiry: cells[3]!,
+    error: cells[4]!,
+    connected: row.classList.contains('connected'),
+    row,
+  };
 }
 
 /** The config index of the host the view shows as connected, or -1. */
@@ -23,17 +35,22 @@ export function connectedIndex(root: ParentNode): number {
 
 /** Topic rows: [topic, subscribers, last seq, msg/s]. */
 export function topicRows(root: ParentNode): string[][] {
-  return [...root.querySelectorAll<HTMLTableRowElement>('[data-part="topics"] tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent ?? ''));
+  return [...root.querySelectorAll<HTMLTableRowElement>('[data-part="topics"] tbody tr')].map((row) =>
+    [...row.cells].map((cell) => cell.textContent ?? ''),
+  );
 }
 
 /** Timeline lines, newest first, without their times. */
 export function timeline(root: ParentNode): string[] {
-  return [...root.querySelectorAll('[data-part="timeline"] li')].map((li) => (li.textContent ?? '').replace(/^\d\d:\d\d:\d\d\.\d\d\d/, ''));
+  return [...root.querySelectorAll('[data-part="timeline"] li')].map((li) =>
+    (li.textContent ?? '').replace(/^\d\d:\d\d:\d\d\.\d\d\d/, ''),
+  );
 }
 
 /** Clicks a button of the view: an action for the whole board, or one of a host's row. */
 export function click(root: ParentNode, action: string, hostIndex?: number): void {
-  const scope = hostIndex === undefined ? root : root.querySelector(`[data-part="plan"] tbody tr[data-index="${hostIndex}"]`);
+  const scope =
+    hostIndex === undefined ? root : root.querySelector(`[data-part="plan"] tbody tr[data-index="${hostIndex}"]`);
   const button = scope?.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
   if (!button) throw new Error(`no ${action} button${hostIndex === undefined ? '' : ` for host ${hostIndex}`}`);
   button.click();

@@ -7,7 +7,9 @@ import { startCluster, type Cluster } from '../../support/cluster.ts';
 import { open } from '../../support/recorder.ts';
 
 /** The types in order until one reaches welcome, as the failover loop tries them. */
-async function firstThatConnects(url: string): Promise<{ type: TransportType; connection: Connection; failures: string[] }> {
+async function firstThatConnects(
+  url: string,
+): Promise<{ type: TransportType; connection: Connection; failures: string[] }> {
   const failures: string[] = [];
   for (const type of ['ws', 'http', 'poll'] as const) {
     try {
@@ -46,7 +48,10 @@ describe('falling back to the next connection type', () => {
     await cluster.refuse(0, ['ws', 'http']);
     const { type, connection, failures } = await firstThatConnects(cluster.hosts[0]!);
     expect(type).to.equal('poll');
-    expect(failures).to.deep.equal(['ws: WebSocket refused (1006)', 'http: HTTP 404 on /stream: this host does not serve http streaming']);
+    expect(failures).to.deep.equal([
+      'ws: WebSocket refused (1006)',
+      'http: HTTP 404 on /stream: this host does not serve http streaming',
+    ]);
     expect((await cluster.counts(0)).connections).to.deep.equal({ ws: 0, http: 0, poll: 1 });
     connection.close();
   });
