@@ -68,7 +68,10 @@ export class Client {
   /** A frame already parsed from JSON (one element of a /send batch). */
   receiveValue(value: unknown): void {
     const result = validateClientFrame(value);
-    if (!result.error) return this.#next(() => this.#handle(result.frame));
+    if (!result.error) {
+      this.#next(() => this.#handle(result.frame));
+      return;
+    }
     // A pub whose id is usable gets a nack, so the sender learns its publish failed.
     const id = (value as { op?: unknown; id?: unknown } | null)?.id;
     if (result.error.what === 'pub' && typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) {

@@ -9,7 +9,10 @@ export class Fanout {
 
   add(topic: string, client: Client): void {
     let clients = this.#subscribers.get(topic);
-    if (!clients) this.#subscribers.set(topic, (clients = new Set()));
+    if (!clients) {
+      clients = new Set();
+      this.#subscribers.set(topic, clients);
+    }
     clients.add(client);
   }
 

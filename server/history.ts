@@ -23,7 +23,10 @@ export class History {
   /** Gives the message the topic's next seq and keeps it. */
   add(topic: string, data: unknown): Message {
     let entry = this.#topics.get(topic);
-    if (!entry) this.#topics.set(topic, (entry = { seq: 0, kept: [] }));
+    if (!entry) {
+      entry = { seq: 0, kept: [] };
+      this.#topics.set(topic, entry);
+    }
     const message = { topic, seq: ++entry.seq, data };
     entry.kept.push(message);
     // Trim in chunks so a full topic doesn't shift its array on every message.

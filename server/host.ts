@@ -306,8 +306,9 @@ export class Host {
   /** /files/*: what a resolved URL or board.fetch reaches: which host answered, to which method and path. */
   #file(method: string, path: string, response: ServerResponse): void {
     this.#files++;
-    if (this.#fileStatus !== 200) return answer(response, this.#fileStatus, `${this.name} answers ${this.#fileStatus}`);
-    answer(response, 200, JSON.stringify({ host: this.name, method, path }), 'application/json');
+    if (this.#fileStatus === 200)
+      answer(response, 200, JSON.stringify({ host: this.name, method, path }), 'application/json');
+    else answer(response, this.#fileStatus, `${this.name} answers ${this.#fileStatus}`);
   }
 
   /** POST /send: a JSON array of frames, each handled in order. */

@@ -68,7 +68,9 @@ export class RedisBackplane implements Backplane {
     this.#ready = { promise: new Promise<void>((done) => (resolve = done)), resolve };
     this.#order = new InOrder(
       (topic, after) => this.#range(topic, after),
-      (message) => this.#listeners.forEach((listener) => listener(message)),
+      (message) => {
+        for (const listener of this.#listeners) listener(message);
+      },
     );
     this.#redis = this.#connect();
     this.#subscriber = this.#connect();

@@ -35,7 +35,8 @@ export class InOrder {
     const topic = this.#topics.get(message.topic);
     if (!topic) {
       this.#topics.set(message.topic, { seq: message.seq });
-      return this.#pass(message);
+      this.#pass(message);
+      return;
     }
     if (topic.held) {
       topic.held.push(message);

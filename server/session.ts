@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Client } from './client.ts';
+import type { Client } from './client.ts';
 
 export interface SessionTimes {
   /** A session with no open stream or poll for this long ends. */
@@ -78,7 +78,10 @@ export class Session {
     const timer = setTimeout(() => answering() && this.#answerPoll(), this.#times.pollWait);
     this.#poll = { response, timer };
     if (this.#queue.length > 0) this.#answerPoll();
-    if (this.#closing) return this.end();
+    if (this.#closing) {
+      this.end();
+      return;
+    }
     request.once('close', () => {
       if (this.#poll?.response !== response) return;
       clearTimeout(timer);

@@ -62,7 +62,14 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     const tabLock = `switchboard-tab:${crypto.randomUUID()}`;
     let releaseLock!: () => void;
     await new Promise<void>((held) => {
-      void navigator.locks.request(tabLock, () => new Promise<void>((release) => ((releaseLock = release), held())));
+      void navigator.locks.request(
+        tabLock,
+        () =>
+          new Promise<void>((release) => {
+            releaseLock = release;
+            held();
+          }),
+      );
     });
     const init = { type: 'module', name, extendedLifetime: true } as WorkerOptions;
     const worker = typeof SharedWorker === 'function' ? new SharedWorker(url, init) : new Worker(url, init);
@@ -166,7 +173,10 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     state: () => call((tab) => tab.state()),
     on(event, listener) {
       let listeners = events.get(event);
-      if (!listeners) events.set(event, (listeners = new Set()));
+      if (!listeners) {
+        listeners = new Set();
+        events.set(event, listeners);
+      }
       listeners.add(listener as (detail: never) => void);
       return () => void listeners.delete(listener as (detail: never) => void);
     },

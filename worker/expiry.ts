@@ -1,6 +1,7 @@
 // Host failure expiries, kept in IndexedDB (idb-keyval) so every tab and worker honours them, with a memory fallback.
 
 import { createStore, del, entries, get, update, type UseStore } from 'idb-keyval';
+import type { Clock } from '../shared/clock.ts';
 
 /** When each host (by base URL) may be tried again, in epoch milliseconds. */
 export interface ExpiryStore {
@@ -30,7 +31,12 @@ export function memoryExpiryStore(): ExpiryStore {
  * memory, so when IndexedDB cannot open, hangs or throws mid-run, the store says so once
  * through `warn` and carries on from memory: failover still honours what it has seen.
  */
-export function idbExpiryStore(name: string, warn: (message: string) => void, timeoutMs = 1000): ExpiryStore {
+export function idbExpiryStore(
+  name: string,
+  warn: (message: string) => void,
+  clock: Clock,
+  timeoutMs = 1000,
+): ExpiryStore {
   const memory = memoryExpiryStore();
   let db: UseStore | undefined;
   try {
@@ -41,9 +47,9 @@ export function idbExpiryStore(name: string, warn: (message: string) => void, ti
 
   const attempt = async <T>(what: string, run: (store: UseStore) => Promise<T>): Promise<T | undefined> => {
     if (db === undefined) return undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: unknown;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      timer = clock.setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       return await Promise.race([run(db), timeout]);
@@ -52,7 +58,7 @@ export function idbExpiryStore(name: string, warn: (message: string) => void, ti
       warn(`IndexedDB failed to ${what} (${reason(error)}): host failures are kept in memory for this worker only`);
       return undefined;
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   };
 

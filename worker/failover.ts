@@ -66,7 +66,10 @@ export class Failover {
 
   /** Starts a round at once, with a fresh count of rounds, if the loop is waiting between rounds. */
   reconnect(): void {
-    if (this.status === 'idle') return this.start();
+    if (this.status === 'idle') {
+      this.start();
+      return;
+    }
     this.rounds = 0;
     this.failed = false;
     this.wake.abort();
@@ -217,7 +220,7 @@ export class Failover {
     const ended = new Promise<string>((resolve) => (end = resolve));
     let current = true;
     const opening = transport(
-      { url: host.url, type, signal: abandon.signal },
+      { url: host.url, type, signal: abandon.signal, clock },
       {
         frame: (frame) => current && this.handlers.frame(frame),
         protocolError: (what, reason) => current && this.handlers.protocolError(what, reason),

@@ -18,7 +18,7 @@ const sessions = new TabSessions({
     clock: realClock,
     random: Math.random,
     transport: (request, listener) => transports[request.type](request, listener),
-    expiries: idbExpiryStore(store, warn),
+    expiries: idbExpiryStore(store, warn, realClock),
     online: (listener) => {
       self.addEventListener('online', listener);
       return () => self.removeEventListener('online', listener);

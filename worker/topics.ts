@@ -31,7 +31,10 @@ export class TopicTable {
   add(topic: string, subscriber: Subscriber, from?: number): { first: boolean; seq: number } {
     let entry = this.topics.get(topic);
     const first = entry === undefined;
-    if (!entry) this.topics.set(topic, (entry = { subscribers: new Set(), seq: from, messages: 0 }));
+    if (!entry) {
+      entry = { subscribers: new Set(), seq: from, messages: 0 };
+      this.topics.set(topic, entry);
+    }
     entry.subscribers.add(subscriber);
     if (entry.seq !== undefined) this.enqueue(subscriber, [topic, entry.seq]);
     return { first, seq: entry.seq ?? 0 };
@@ -104,7 +107,8 @@ export class TopicTable {
   private enqueue(subscriber: Subscriber, item: Delivery): void {
     let batch = this.batches.get(subscriber);
     if (!batch) {
-      this.batches.set(subscriber, (batch = []));
+      batch = [];
+      this.batches.set(subscriber, batch);
       if (this.batches.size === 1) this.schedule(this.flush);
     }
     batch.push(item);

@@ -1,5 +1,6 @@
 // The contract between the failover loop and one connection of one type to one host.
 
+import type { Clock } from '../shared/clock.ts';
 import type { ClientFrame, ServerFrame, TransportType, WelcomeFrame } from '../shared/protocol.ts';
 
 export interface ConnectRequest {
@@ -8,6 +9,8 @@ export interface ConnectRequest {
   type: TransportType;
   /** Aborted at connectTimeout or when the loop closes: the transport drops everything it opened. */
   signal: AbortSignal;
+  /** The loop's clock: the connection's heartbeat and ping times run on it. */
+  clock: Clock;
 }
 
 export interface ConnectionListener {

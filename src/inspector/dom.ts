@@ -39,7 +39,10 @@ export class Rows<T> {
       const key = this.key(item);
       keep.add(key);
       let row = this.rows.get(key);
-      if (!row) this.rows.set(key, (row = this.make(item)));
+      if (!row) {
+        row = this.make(item);
+        this.rows.set(key, row);
+      }
       this.fill(row, item);
       if (this.body.children[i] !== row) this.body.insertBefore(row, this.body.children[i] ?? null);
     });

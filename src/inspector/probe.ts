@@ -1,6 +1,6 @@
 // Watches one board for an inspector: the latest state, a timeline of its events and each host's last error.
 
-import type { BoardEvents } from '../../shared/state.ts';
+import type { BoardEvents, BoardState } from '../../shared/state.ts';
 import type { Board } from '../board.ts';
 import {
   TIMELINE_EVENTS,
@@ -22,7 +22,10 @@ const probes = new WeakMap<Board, Probe>();
 /** One probe per board, so the page hook and an element on the same board share one timeline. */
 export function probe(board: Board): Probe {
   let found = probes.get(board);
-  if (!found) probes.set(board, (found = watch(board)));
+  if (!found) {
+    found = watch(board);
+    probes.set(board, found);
+  }
   return found;
 }
 
@@ -40,22 +43,25 @@ function watch(board: Board): Probe {
     errors.set(index, { index, host, reason, at: Date.now() });
     snapshot.errors = [...errors.values()].sort((a, b) => a.index - b.index);
   };
+  const seen = (state: BoardState) => {
+    snapshot.state = state;
+    snapshot.stateAt = Date.now();
+  };
   const read = () => {
     if (reading) return;
     reading = true;
     board
       .state()
-      .then(
-        (state) => ((snapshot.state = state), (snapshot.stateAt = Date.now())),
-        (error: Error) => record('error', { what: 'inspector', reason: `state(): ${error.message}` }),
-      )
-      .finally(() => (reading = false));
+      .then(seen, (error: Error) => record('error', { what: 'inspector', reason: `state(): ${error.message}` }))
+      .finally(() => {
+        reading = false;
+      });
   };
 
   for (const event of TIMELINE_EVENTS) board.on(event, (detail) => record(event, detail));
   board.on('connectFailed', failed);
   board.on('disconnected', failed);
-  board.on('state', (state) => ((snapshot.state = state), (snapshot.stateAt = Date.now())));
+  board.on('state', seen);
   read();
 
   return {

@@ -1,5 +1,6 @@
 // A ConnectionListener that keeps what it is told, for transport tests to await.
 
+import { realClock } from '../../shared/clock.ts';
 import type { ServerFrame } from '../../shared/protocol.ts';
 import type { Connection, ConnectionListener } from '../../worker/transport.ts';
 import type { TransportType } from '../../shared/protocol.ts';
@@ -67,6 +68,6 @@ export async function open(
   signal = new AbortController().signal,
 ): Promise<{ connection: Connection; recorder: Recorder }> {
   const recorder = new Recorder();
-  const connection = await transports[type]({ url, type, signal }, recorder);
+  const connection = await transports[type]({ url, type, signal, clock: realClock }, recorder);
   return { connection, recorder };
 }

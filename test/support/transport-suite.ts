@@ -135,7 +135,10 @@ export function transportSuite(type: TransportType): void {
     it('the abort signal (connectTimeout) rejects at once with its reason', async () => {
       await cluster.blackhole(0);
       const controller = new AbortController();
-      const attempt = transports[type]({ url: cluster.hosts[0]!, type, signal: controller.signal }, new Recorder());
+      const attempt = transports[type](
+        { url: cluster.hosts[0]!, type, signal: controller.signal, clock: realClock },
+        new Recorder(),
+      );
       setTimeout(() => controller.abort(new Error('connectTimeout')), 100);
       const error = await attempt.then(
         () => undefined,

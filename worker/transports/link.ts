@@ -68,8 +68,9 @@ export function establish(request: ConnectRequest, listener: ConnectionListener,
           return finish(`the host speaks protocol version ${frame.v}, not ${PROTOCOL_VERSION}`);
         }
         heartbeat = startHeartbeat(
+          request.clock,
           frame.heartbeat,
-          () => send({ op: 'ping', t: Date.now() }),
+          () => send({ op: 'ping', t: request.clock.now() }),
           () => finish('heartbeat timeout'),
         );
         connection = {
