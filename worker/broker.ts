@@ -24,25 +24,33 @@ interface PendingSend {
 export const TOPIC_LIMIT = 256;
 
 export class Broker {
-  private loop?: Failover;
-  private connected = false;
-  private loadBalance: boolean;
-  private readonly topics: TopicTable;
-  private readonly pending = new Map<string, PendingSend>();
-  private idleTimer: unknown;
-  private expiries: BrokerState['expiries'] = [];
+  #loop?: Failover;
+  #connected = false;
+  #loadBalance: boolean;
+  readonly #topics: TopicTable;
+  readonly #pending = new Map<string, PendingSend>();
+  #idleTimer: unknown;
+  #expiries: BrokerState['expiries'] = [];
   /** The try order while no loop runs (drawn once, like the loop's). */
-  private idlePlan?: Host[];
+  #idlePlan?: Host[];
   /** resolve() calls waiting for the loop to reach a host. */
-  private waiting: { reached(host: Host): void; failed(error: Error): void }[] = [];
+  #waiting: { reached(host: Host): void; failed(error: Error): void }[] = [];
+
+  #settings: Settings;
+  readonly #world: BrokerWorld;
+  readonly #emit: <K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]) => void;
 
   constructor(
-    private settings: Settings,
-    private readonly world: BrokerWorld,
-    private readonly emit: <K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]) => void,
+    settings: Settings,
+    world: BrokerWorld,
+    emit: <K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]) => void,
   ) {
-    this.loadBalance = settings.loadBalance;
-    this.topics = new TopicTable(world.schedule);
+    this.#settings = settings;
+    this.#world = world;
+    this.#emit = emit;
+
+    this.#loadBalance = settings.loadBalance;
+    this.#topics = new TopicTable(world.schedule);
   }
 
   /**
@@ -51,28 +59,28 @@ export class Broker {
    */
   subscribe(subscriber: Subscriber, topic: string, from?: number): number {
     checkTopic(topic, 'subscribe');
-    const { first, seq } = this.topics.add(topic, subscriber, from);
-    if (first) this.upstream(this.topics.subscription(topic));
-    this.activity();
+    const { first, seq } = this.#topics.add(topic, subscriber, from);
+    if (first) this.#upstream(this.#topics.subscription(topic));
+    this.#activity();
     return seq;
   }
 
   unsubscribe(subscriber: Subscriber, topic: string): void {
     checkTopic(topic, 'unsubscribe');
-    if (this.topics.remove(topic, subscriber)) this.unsubscribeUpstream(topic);
-    this.activity();
+    if (this.#topics.remove(topic, subscriber)) this.#unsubscribeUpstream(topic);
+    this.#activity();
   }
 
   /** A tab is gone: its topics are released upstream. */
   release(subscriber: Subscriber): void {
-    for (const topic of this.topics.removeAll(subscriber)) this.unsubscribeUpstream(topic);
-    this.activity();
+    for (const topic of this.#topics.removeAll(subscriber)) this.#unsubscribeUpstream(topic);
+    this.#activity();
   }
 
   /** Publishes once: resolves on `ack`, rejects on `nack`; waits in a bounded queue while no host is connected. */
   send(topic: string, data: unknown, id: string): Promise<void> {
     checkTopic(topic, 'send');
-    const known = this.pending.get(id);
+    const known = this.#pending.get(id);
     if (known) return known.done;
     try {
       JSON.stringify(data);
@@ -81,240 +89,240 @@ export class Broker {
         new TypeError(`send: data for "${topic}" cannot be sent as JSON (${(error as Error).message})`),
       );
     }
-    if (!this.connected && this.pending.size >= this.settings.sendQueueLimit) {
+    if (!this.#connected && this.#pending.size >= this.#settings.sendQueueLimit) {
       return Promise.reject(
-        new Error(`send: the queue is full (${this.settings.sendQueueLimit} sends are waiting for a connection)`),
+        new Error(`send: the queue is full (${this.#settings.sendQueueLimit} sends are waiting for a connection)`),
       );
     }
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     const send: PendingSend = { frame: { op: 'pub', topic, data, id }, done, resolve, reject };
-    this.pending.set(id, send);
-    this.upstream(send.frame);
-    this.activity();
+    this.#pending.set(id, send);
+    this.#upstream(send.frame);
+    this.#activity();
     return done;
   }
 
   reconnect(): void {
-    this.start().reconnect();
+    this.#start().reconnect();
   }
 
   /** `path` on the connected host; when none is, on the first the loop reaches within connectCount rounds. */
   async resolve(path: string): Promise<string> {
     onHost('http://host', path, 'resolve');
     const host =
-      this.connectedHost() ??
+      this.#connectedHost() ??
       (await new Promise<Host>((reached, failed) => {
-        this.waiting.push({ reached, failed });
-        const loop = this.start();
+        this.#waiting.push({ reached, failed });
+        const loop = this.#start();
         // A loop that has already failed keeps trying slowly: give this caller a fresh set of rounds.
         if (loop.state.failed) loop.reconnect();
-        this.activity();
+        this.#activity();
       }));
     return onHost(host.url, path, 'resolve');
   }
 
   /** The hosts a page's request should try, in order, and how (board.fetch runs in the page). */
   async requestPlan(): Promise<RequestPlan> {
-    const now = this.world.clock.now();
-    const known = await this.world.expiries.all();
-    const connected = this.connectedHost();
-    const plan = this.plan().filter((host) => host !== connected);
+    const now = this.#world.clock.now();
+    const known = await this.#world.expiries.all();
+    const connected = this.#connectedHost();
+    const plan = this.#plan().filter((host) => host !== connected);
     const order = connected ? [connected, ...plan] : plan;
     const rests = (host: Host) => (known.get(host.url) ?? 0) > now;
     return {
       hosts: order.filter((host) => !rests(host)).map(({ host, index, url }) => ({ host, index, url })),
       resting: order.filter(rests).map(({ host, url }) => ({ host, until: known.get(url)! })),
-      connectTimeout: this.settings.connectTimeout,
-      retryStatuses: this.settings.retryStatuses,
+      connectTimeout: this.#settings.connectTimeout,
+      retryStatuses: this.#settings.retryStatuses,
     };
   }
 
   /** A page's request begins on a host: reported as a connection attempt would be. */
   requestAttempt(index: number): void {
-    const { host } = this.host(index, 'requestAttempt');
-    this.emit('connect', { host, index, type: 'http', request: true });
+    const { host } = this.#host(index, 'requestAttempt');
+    this.#emit('connect', { host, index, type: 'http', request: true });
   }
 
   /** A page's request failed on a host: it gets its failure expiry, which the streaming loop honours too. */
   requestFailed(index: number, reason: string): void {
-    const { host, url } = this.host(index, 'requestFailed');
-    void this.world.expiries
-      .fail(url, this.world.clock.now() + this.settings.failureExpiry)
-      .then(() => this.refreshExpiries());
-    this.emit('connectFailed', { host, index, type: 'http', reason, request: true });
+    const { host, url } = this.#host(index, 'requestFailed');
+    void this.#world.expiries
+      .fail(url, this.#world.clock.now() + this.#settings.failureExpiry)
+      .then(() => this.#refreshExpiries());
+    this.#emit('connectFailed', { host, index, type: 'http', reason, request: true });
   }
 
   setLoadBalancing(on: boolean): void {
-    this.loadBalance = on;
-    this.idlePlan = undefined;
-    this.loop?.setLoadBalancing(on);
-    this.publishState();
+    this.#loadBalance = on;
+    this.#idlePlan = undefined;
+    this.#loop?.setLoadBalancing(on);
+    this.#publishState();
   }
 
   /** Swaps in a new config: the connection is rebuilt, topics and sends carry over. */
   reconfigure(settings: Settings): void {
-    this.settings = settings;
-    this.loadBalance = settings.loadBalance;
-    this.idlePlan = undefined;
-    this.stopLoop();
+    this.#settings = settings;
+    this.#loadBalance = settings.loadBalance;
+    this.#idlePlan = undefined;
+    this.#stopLoop();
     // Whatever held the old connection holds the new one: on connect, topics resubscribe and sends go out again.
-    if (this.topics.size > 0 || this.pending.size > 0 || this.waiting.length > 0) this.start();
-    this.activity();
+    if (this.#topics.size > 0 || this.#pending.size > 0 || this.#waiting.length > 0) this.#start();
+    this.#activity();
   }
 
   /** Forgets a host's failure expiry (an inspector action). */
   async clearExpiry(index: number): Promise<void> {
-    await this.world.expiries.clear(this.host(index, 'clearExpiry').url);
-    await this.refreshExpiries();
+    await this.#world.expiries.clear(this.#host(index, 'clearExpiry').url);
+    await this.#refreshExpiries();
   }
 
   state(): BrokerState {
-    const loop = this.loop?.state;
+    const loop = this.#loop?.state;
     return {
       status: 'idle',
       round: 0,
       failed: false,
-      plan: this.plan().map(({ host, index }) => ({ host, index })),
+      plan: this.#plan().map(({ host, index }) => ({ host, index })),
       ...loop,
-      loadBalance: this.loadBalance,
-      topics: this.topics.info(),
-      pendingSends: this.pending.size,
-      expiries: this.expiries,
+      loadBalance: this.#loadBalance,
+      topics: this.#topics.info(),
+      pendingSends: this.#pending.size,
+      expiries: this.#expiries,
     };
   }
 
   close(): void {
-    this.world.clock.clearTimeout(this.idleTimer);
-    this.stopLoop();
-    for (const send of this.pending.values())
+    this.#world.clock.clearTimeout(this.#idleTimer);
+    this.#stopLoop();
+    for (const send of this.#pending.values())
       send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
-    for (const waiter of this.waiting.splice(0))
+    for (const waiter of this.#waiting.splice(0))
       waiter.failed(new Error('resolve: Switchboard closed before a host answered'));
-    this.pending.clear();
+    this.#pending.clear();
   }
 
-  private connectedHost(): Host | undefined {
-    const index = this.connected ? this.loop?.state.connected?.index : undefined;
-    return index === undefined ? undefined : this.settings.hosts[index];
+  #connectedHost(): Host | undefined {
+    const index = this.#connected ? this.#loop?.state.connected?.index : undefined;
+    return index === undefined ? undefined : this.#settings.hosts[index];
   }
 
-  private plan(): Host[] {
-    const plan = this.loop?.state.plan.map(({ index }) => this.settings.hosts[index]!);
-    return plan ?? (this.idlePlan ??= drawPlan(this.settings.plan, this.loadBalance, this.world.random));
+  #plan(): Host[] {
+    const plan = this.#loop?.state.plan.map(({ index }) => this.#settings.hosts[index]!);
+    return plan ?? (this.#idlePlan ??= drawPlan(this.#settings.plan, this.#loadBalance, this.#world.random));
   }
 
   /** The host at `index` in the config; a clear error, named for `call`, for any other index. */
-  private host(index: number, call: string): Host {
-    const host = Number.isInteger(index) ? this.settings.hosts[index] : undefined;
+  #host(index: number, call: string): Host {
+    const host = Number.isInteger(index) ? this.#settings.hosts[index] : undefined;
     if (!host)
       throw new RangeError(
-        `${call}: index must be a host's index in the config, 0 to ${this.settings.hosts.length - 1}, got ${String(index)}`,
+        `${call}: index must be a host's index in the config, 0 to ${this.#settings.hosts.length - 1}, got ${String(index)}`,
       );
     return host;
   }
 
   /** Sends a frame if a host is connected; otherwise it goes out on the next connect. */
-  private upstream(frame: ClientFrame): void {
-    this.start();
-    if (this.connected) this.loop?.send(frame);
+  #upstream(frame: ClientFrame): void {
+    this.#start();
+    if (this.#connected) this.#loop?.send(frame);
   }
 
   /** A topic nobody holds: a reconnect would not resubscribe it, so only a live connection hears of it. */
-  private unsubscribeUpstream(topic: string): void {
-    if (this.connected) this.loop?.send({ op: 'unsub', topic });
+  #unsubscribeUpstream(topic: string): void {
+    if (this.#connected) this.#loop?.send({ op: 'unsub', topic });
   }
 
-  private start(): Failover {
-    if (this.loop) return this.loop;
-    const loop = new Failover({ ...this.settings, loadBalance: this.loadBalance }, this.world, {
-      event: (name, detail) => this.onEvent(loop, name, detail),
-      frame: (frame) => this.onFrame(loop, frame),
-      protocolError: (what, reason) => this.emit('error', { what, reason }),
+  #start(): Failover {
+    if (this.#loop) return this.#loop;
+    const loop = new Failover({ ...this.#settings, loadBalance: this.#loadBalance }, this.#world, {
+      event: (name, detail) => this.#onEvent(loop, name, detail),
+      frame: (frame) => this.#onFrame(loop, frame),
+      protocolError: (what, reason) => this.#emit('error', { what, reason }),
     });
-    this.loop = loop;
+    this.#loop = loop;
     loop.start();
     return loop;
   }
 
-  private stopLoop(): void {
-    const loop = this.loop;
-    this.loop = undefined;
-    this.connected = false;
+  #stopLoop(): void {
+    const loop = this.#loop;
+    this.#loop = undefined;
+    this.#connected = false;
     loop?.close();
-    this.publishState();
+    this.#publishState();
   }
 
-  private onEvent<K extends keyof FailoverEvents>(loop: Failover, name: K, detail: FailoverEvents[K]): void {
-    if (loop !== this.loop) return;
+  #onEvent<K extends keyof FailoverEvents>(loop: Failover, name: K, detail: FailoverEvents[K]): void {
+    if (loop !== this.#loop) return;
     if (name === 'state') {
-      this.publishState();
+      this.#publishState();
       // A failed host's expiry is written after its last connectFailed: the loop's next state change comes after it.
-      return void this.refreshExpiries();
+      return void this.#refreshExpiries();
     }
     if (name === 'connected') {
-      this.connected = true;
-      this.emit(name, detail as BrokerEvents[K]);
-      const host = this.connectedHost()!;
-      for (const waiter of this.waiting.splice(0)) waiter.reached(host);
+      this.#connected = true;
+      this.#emit(name, detail as BrokerEvents[K]);
+      const host = this.#connectedHost()!;
+      for (const waiter of this.#waiting.splice(0)) waiter.reached(host);
       // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
-      for (const topic of this.topics.names()) loop.send(this.topics.subscription(topic));
-      for (const send of this.pending.values()) loop.send(send.frame);
+      for (const topic of this.#topics.names()) loop.send(this.#topics.subscription(topic));
+      for (const send of this.#pending.values()) loop.send(send.frame);
       return;
     }
-    if (name === 'disconnected') this.connected = false;
+    if (name === 'disconnected') this.#connected = false;
     if (name === 'failed') {
-      const tried = this.settings.hosts.map((h) => h.host).join(', ');
-      const error = new Error(`resolve: no host answered in ${this.settings.connectCount} rounds (tried ${tried})`);
-      for (const waiter of this.waiting.splice(0)) waiter.failed(error);
+      const tried = this.#settings.hosts.map((h) => h.host).join(', ');
+      const error = new Error(`resolve: no host answered in ${this.#settings.connectCount} rounds (tried ${tried})`);
+      for (const waiter of this.#waiting.splice(0)) waiter.failed(error);
     }
-    this.emit(name, detail as BrokerEvents[K]);
+    this.#emit(name, detail as BrokerEvents[K]);
   }
 
-  private onFrame(loop: Failover, frame: ServerFrame): void {
+  #onFrame(loop: Failover, frame: ServerFrame): void {
     switch (frame.op) {
       case 'msg':
-        return this.topics.message(frame.topic, frame.seq, frame.data);
+        return this.#topics.message(frame.topic, frame.seq, frame.data);
       case 'subscribed':
-        return this.topics.subscribed(frame.topic, frame.seq, frame.recovered);
+        return this.#topics.subscribed(frame.topic, frame.seq, frame.recovered);
       case 'ack':
       case 'nack': {
-        const send = this.pending.get(frame.id);
+        const send = this.#pending.get(frame.id);
         if (!send) return;
-        this.pending.delete(frame.id);
+        this.#pending.delete(frame.id);
         if (frame.op === 'ack') send.resolve();
         else send.reject(new Error(`send: the server refused "${send.frame.topic}": ${frame.error}`));
-        return this.activity();
+        return this.#activity();
       }
       case 'drain':
         return loop.drop('drain', true);
       case 'error':
-        return this.emit('error', { what: frame.code, reason: frame.message });
+        return this.#emit('error', { what: frame.code, reason: frame.message });
     }
   }
 
   /** Closes the upstream connection after idleTimeout with no topic and no pending send. */
-  private activity(): void {
-    const { clock } = this.world;
-    clock.clearTimeout(this.idleTimer);
-    if (this.topics.size > 0 || this.pending.size > 0 || !this.loop) return;
-    this.idleTimer = clock.setTimeout(() => this.stopLoop(), this.settings.idleTimeout);
+  #activity(): void {
+    const { clock } = this.#world;
+    clock.clearTimeout(this.#idleTimer);
+    if (this.#topics.size > 0 || this.#pending.size > 0 || !this.#loop) return;
+    this.#idleTimer = clock.setTimeout(() => this.#stopLoop(), this.#settings.idleTimeout);
   }
 
-  private async refreshExpiries(): Promise<void> {
-    const now = this.world.clock.now();
-    const all = await this.world.expiries.all();
-    const expiries = this.settings.hosts
+  async #refreshExpiries(): Promise<void> {
+    const now = this.#world.clock.now();
+    const all = await this.#world.expiries.all();
+    const expiries = this.#settings.hosts
       .map(({ host, index, url }) => ({ host, index, until: all.get(url) ?? 0 }))
       .filter(({ until }) => until > now);
-    if (JSON.stringify(expiries) === JSON.stringify(this.expiries)) return;
-    this.expiries = expiries;
-    this.publishState();
+    if (JSON.stringify(expiries) === JSON.stringify(this.#expiries)) return;
+    this.#expiries = expiries;
+    this.#publishState();
   }
 
-  private publishState(): void {
-    this.emit('state', this.state());
+  #publishState(): void {
+    this.#emit('state', this.state());
   }
 }
 

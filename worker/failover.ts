@@ -35,85 +35,89 @@ interface Live {
 }
 
 export class Failover {
-  private plan: Host[];
-  private loadBalance: boolean;
-  private status: FailoverStatus = 'idle';
-  private rounds = 0;
-  private failed = false;
-  private attempt?: AttemptInfo;
-  private live?: Live & { since: number };
-  private nextRound?: number;
-  private readonly closing = new AbortController();
-  private wake = new AbortController();
-  private stopOnline?: () => void;
+  #plan: Host[];
+  #loadBalance: boolean;
+  #status: FailoverStatus = 'idle';
+  #rounds = 0;
+  #failed = false;
+  #attempt?: AttemptInfo;
+  #live?: Live & { since: number };
+  #nextRound?: number;
+  readonly #closing = new AbortController();
+  #wake = new AbortController();
+  #stopOnline?: () => void;
 
-  constructor(
-    private readonly settings: Settings,
-    private readonly world: FailoverWorld,
-    private readonly handlers: FailoverHandlers,
-  ) {
-    this.loadBalance = settings.loadBalance;
-    this.plan = drawPlan(settings.plan, this.loadBalance, world.random);
+  readonly #settings: Settings;
+  readonly #world: FailoverWorld;
+  readonly #handlers: FailoverHandlers;
+
+  constructor(settings: Settings, world: FailoverWorld, handlers: FailoverHandlers) {
+    this.#settings = settings;
+    this.#world = world;
+    this.#handlers = handlers;
+
+    this.#loadBalance = settings.loadBalance;
+    this.#plan = drawPlan(settings.plan, this.#loadBalance, world.random);
   }
 
   /** Starts the loop unless it runs already. */
   start(): void {
-    if (this.status !== 'idle') return;
-    this.setStatus('connecting');
-    this.stopOnline = this.world.online?.(() => this.reconnect());
-    void this.run();
+    if (this.#status !== 'idle') return;
+    this.#setStatus('connecting');
+    this.#stopOnline = this.#world.online?.(() => this.reconnect());
+    void this.#run();
   }
 
   /** Starts a round at once, with a fresh count of rounds, if the loop is waiting between rounds. */
   reconnect(): void {
-    if (this.status === 'idle') {
+    if (this.#status === 'idle') {
       this.start();
       return;
     }
-    this.rounds = 0;
-    this.failed = false;
-    this.wake.abort();
+    this.#rounds = 0;
+    this.#failed = false;
+    this.#wake.abort();
   }
 
   /** Drops the connected host (a `drain`, a protocol violation); with `expire` its failure expiry applies. */
   drop(reason: string, expire: boolean): void {
-    const live = this.live;
+    const live = this.#live;
     if (!live) return;
     live.connection.close();
-    if (expire) void this.world.expiries.fail(live.host.url, this.world.clock.now() + this.settings.failureExpiry);
+    if (expire) void this.#world.expiries.fail(live.host.url, this.#world.clock.now() + this.#settings.failureExpiry);
     live.end(reason);
   }
 
   /** Sends on the open connection; false when there is none. */
   send(frame: ClientFrame): boolean {
-    if (!this.live) return false;
-    this.live.connection.send(frame);
+    if (!this.#live) return false;
+    this.#live.connection.send(frame);
     return true;
   }
 
   setLoadBalancing(on: boolean): void {
-    this.loadBalance = on;
-    this.plan = drawPlan(this.settings.plan, on, this.world.random);
-    this.publishState();
+    this.#loadBalance = on;
+    this.#plan = drawPlan(this.#settings.plan, on, this.#world.random);
+    this.#publishState();
   }
 
   /** Stops for good: no timer, socket or pending attempt is left behind. */
   close(): void {
-    if (this.status === 'closed') return;
-    this.stopOnline?.();
-    this.live?.connection.close();
-    this.live?.end('closed');
-    this.closing.abort();
-    this.setStatus('closed');
+    if (this.#status === 'closed') return;
+    this.#stopOnline?.();
+    this.#live?.connection.close();
+    this.#live?.end('closed');
+    this.#closing.abort();
+    this.#setStatus('closed');
   }
 
   get state(): FailoverState {
-    const live = this.live;
+    const live = this.#live;
     return {
-      status: this.status,
-      round: this.rounds,
-      failed: this.failed,
-      ...(this.attempt && { attempt: { ...this.attempt } }),
+      status: this.#status,
+      round: this.#rounds,
+      failed: this.#failed,
+      ...(this.#attempt && { attempt: { ...this.#attempt } }),
       ...(live && {
         connected: {
           host: live.host.host,
@@ -123,98 +127,98 @@ export class Failover {
           since: live.since,
         },
       }),
-      ...(this.nextRound !== undefined && { nextRound: this.nextRound }),
-      plan: this.plan.map(({ host, index }) => ({ host, index })),
+      ...(this.#nextRound !== undefined && { nextRound: this.#nextRound }),
+      plan: this.#plan.map(({ host, index }) => ({ host, index })),
     };
   }
 
-  private get closed(): boolean {
-    return this.closing.signal.aborted;
+  get #closed(): boolean {
+    return this.#closing.signal.aborted;
   }
 
-  private async run(): Promise<void> {
-    const { clock } = this.world;
+  async #run(): Promise<void> {
+    const { clock } = this.#world;
     let lastHost: Host | undefined;
-    while (!this.closed) {
+    while (!this.#closed) {
       const roundStart = clock.now();
-      const outcome = await this.round(lastHost ? startAfter(this.plan, lastHost) : this.plan);
-      if (this.closed) return;
+      const outcome = await this.#round(lastHost ? startAfter(this.#plan, lastHost) : this.#plan);
+      if (this.#closed) return;
       if (outcome.kind === 'connected') {
         lastHost = outcome.host;
-        this.rounds = 0;
-        this.failed = false;
+        this.#rounds = 0;
+        this.#failed = false;
         // Rounds start at least reconnectDelay apart, so a host that accepts and drops at once is no storm.
-        await this.wait(roundStart + this.settings.reconnectDelay - clock.now());
+        await this.#wait(roundStart + this.#settings.reconnectDelay - clock.now());
       } else if (outcome.kind === 'skipped') {
-        await this.wait(outcome.until - clock.now());
+        await this.#wait(outcome.until - clock.now());
       } else {
-        this.rounds++;
-        if (this.rounds === this.settings.connectCount) {
-          this.failed = true;
-          this.handlers.event('failed', { rounds: this.rounds });
+        this.#rounds++;
+        if (this.#rounds === this.#settings.connectCount) {
+          this.#failed = true;
+          this.#handlers.event('failed', { rounds: this.#rounds });
         }
-        await this.wait(this.delayAfter(this.rounds));
+        await this.#wait(this.#delayAfter(this.#rounds));
       }
     }
   }
 
   /** One round: the first host to reach `welcome` is used until it drops. */
-  private async round(
+  async #round(
     order: Host[],
   ): Promise<{ kind: 'connected'; host: Host } | { kind: 'failed' } | { kind: 'skipped'; until: number }> {
-    const { clock, expiries } = this.world;
+    const { clock, expiries } = this.#world;
     let tried = false;
     let earliest = Infinity;
     // One read a round: a failover should not wait on IndexedDB between hosts.
     const known = await expiries.all();
     for (const host of order) {
       const until = known.get(host.url) ?? 0;
-      if (this.closed) return { kind: 'failed' };
+      if (this.#closed) return { kind: 'failed' };
       if (until > clock.now()) {
         earliest = Math.min(earliest, until);
         continue;
       }
       tried = true;
-      const live = await this.connect(host);
-      if (this.closed) return { kind: 'failed' };
+      const live = await this.#connect(host);
+      if (this.#closed) return { kind: 'failed' };
       if (live) {
-        this.live = { ...live, since: clock.now() };
-        this.setStatus('connected');
-        this.handlers.event('connected', { host: host.host, index: host.index, type: live.type });
+        this.#live = { ...live, since: clock.now() };
+        this.#setStatus('connected');
+        this.#handlers.event('connected', { host: host.host, index: host.index, type: live.type });
         const reason = await live.ended;
-        this.live = undefined;
-        if (this.closed) return { kind: 'failed' };
-        this.handlers.event('disconnected', { host: host.host, index: host.index, reason });
+        this.#live = undefined;
+        if (this.#closed) return { kind: 'failed' };
+        this.#handlers.event('disconnected', { host: host.host, index: host.index, reason });
         return { kind: 'connected', host };
       }
       // The store answers reads from memory at once, so the write need not hold up the next host.
-      void expiries.fail(host.url, clock.now() + this.settings.failureExpiry);
+      void expiries.fail(host.url, clock.now() + this.#settings.failureExpiry);
     }
     return tried ? { kind: 'failed' } : { kind: 'skipped', until: earliest };
   }
 
   /** Tries the host's types in order; the first to reach `welcome` wins. */
-  private async connect(host: Host): Promise<Omit<Live, 'since'> | undefined> {
+  async #connect(host: Host): Promise<Omit<Live, 'since'> | undefined> {
     for (const type of host.types) {
-      const live = await this.attemptType(host, type);
-      if (live || this.closed) return live;
+      const live = await this.#attemptType(host, type);
+      if (live || this.#closed) return live;
     }
     return undefined;
   }
 
-  private async attemptType(host: Host, type: TransportType): Promise<Omit<Live, 'since'> | undefined> {
-    const { clock, transport } = this.world;
+  async #attemptType(host: Host, type: TransportType): Promise<Omit<Live, 'since'> | undefined> {
+    const { clock, transport } = this.#world;
     const info: AttemptInfo = { host: host.host, index: host.index, type };
-    this.attempt = info;
-    this.setStatus('connecting');
-    this.handlers.event('connect', info);
+    this.#attempt = info;
+    this.#setStatus('connecting');
+    this.#handlers.event('connect', info);
 
     const abandon = new AbortController();
     const onClose = () => abandon.abort(new Error('closed'));
-    this.closing.signal.addEventListener('abort', onClose);
+    this.#closing.signal.addEventListener('abort', onClose);
     const timer = clock.setTimeout(
-      () => abandon.abort(new Error(`connect timeout after ${this.settings.connectTimeout} ms`)),
-      this.settings.connectTimeout,
+      () => abandon.abort(new Error(`connect timeout after ${this.#settings.connectTimeout} ms`)),
+      this.#settings.connectTimeout,
     );
     let end!: (reason: string) => void;
     const ended = new Promise<string>((resolve) => (end = resolve));
@@ -222,8 +226,8 @@ export class Failover {
     const opening = transport(
       { url: host.url, type, signal: abandon.signal, clock },
       {
-        frame: (frame) => current && this.handlers.frame(frame),
-        protocolError: (what, reason) => current && this.handlers.protocolError(what, reason),
+        frame: (frame) => current && this.#handlers.frame(frame),
+        protocolError: (what, reason) => current && this.#handlers.protocolError(what, reason),
         closed: (reason) => current && end(reason),
       },
     );
@@ -249,46 +253,46 @@ export class Failover {
         (late) => late.close(),
         () => undefined,
       );
-      if (!this.closed)
-        this.handlers.event('connectFailed', {
+      if (!this.#closed)
+        this.#handlers.event('connectFailed', {
           ...info,
           reason: error instanceof Error ? error.message : String(error),
         });
       return undefined;
     } finally {
       clock.clearTimeout(timer);
-      this.closing.signal.removeEventListener('abort', onClose);
-      this.attempt = undefined;
+      this.#closing.signal.removeEventListener('abort', onClose);
+      this.#attempt = undefined;
     }
   }
 
   /** reconnectDelay for the first failed round, then a doubling ceiling, jittered, up to maxReconnectDelay. */
-  private delayAfter(rounds: number): number {
-    const { reconnectDelay, maxReconnectDelay, connectCount } = this.settings;
+  #delayAfter(rounds: number): number {
+    const { reconnectDelay, maxReconnectDelay, connectCount } = this.#settings;
     if (rounds >= connectCount) return maxReconnectDelay;
     const ceiling = Math.min(maxReconnectDelay, reconnectDelay * 2 ** (rounds - 1));
-    return reconnectDelay + this.world.random() * (ceiling - reconnectDelay);
+    return reconnectDelay + this.#world.random() * (ceiling - reconnectDelay);
   }
 
   /** Waits between rounds; reconnect() or close() cut it short. */
-  private async wait(ms: number): Promise<void> {
-    if (ms <= 0 || this.closed) return;
-    this.wake = new AbortController();
-    const cut = AbortSignal.any([this.wake.signal, this.closing.signal]);
-    this.nextRound = this.world.clock.now() + ms;
-    this.setStatus('waiting');
-    await sleep(this.world.clock, ms, cut);
-    this.nextRound = undefined;
+  async #wait(ms: number): Promise<void> {
+    if (ms <= 0 || this.#closed) return;
+    this.#wake = new AbortController();
+    const cut = AbortSignal.any([this.#wake.signal, this.#closing.signal]);
+    this.#nextRound = this.#world.clock.now() + ms;
+    this.#setStatus('waiting');
+    await sleep(this.#world.clock, ms, cut);
+    this.#nextRound = undefined;
   }
 
-  private setStatus(status: FailoverStatus): void {
-    if (this.status === 'closed') return;
-    this.status = status;
-    this.publishState();
+  #setStatus(status: FailoverStatus): void {
+    if (this.#status === 'closed') return;
+    this.#status = status;
+    this.#publishState();
   }
 
-  private publishState(): void {
-    this.handlers.event('state', this.state);
+  #publishState(): void {
+    this.#handlers.event('state', this.state);
   }
 }
 

@@ -21,15 +21,19 @@ export interface WorkerWorld {
 }
 
 export class TabSessions {
-  private current?: { broker: Broker; config: string };
-  private readonly attached = new Set<AttachedTab>();
-  private readonly workerLock = `switchboard-worker:${crypto.randomUUID()}`;
+  #current?: { broker: Broker; config: string };
+  readonly #attached = new Set<AttachedTab>();
+  readonly #workerLock = `switchboard-worker:${crypto.randomUUID()}`;
   /** Resolves once the worker holds its lock, which it keeps for its whole life. */
-  private readonly holding: Promise<void>;
+  readonly #holding: Promise<void>;
 
-  constructor(private readonly host: WorkerWorld) {
-    this.holding = new Promise((held) => {
-      void host.locks.request(this.workerLock, () => {
+  readonly #host: WorkerWorld;
+
+  constructor(host: WorkerWorld) {
+    this.#host = host;
+
+    this.#holding = new Promise((held) => {
+      void host.locks.request(this.#workerLock, () => {
         held();
         return new Promise<never>(() => undefined);
       });
@@ -37,8 +41,8 @@ export class TabSessions {
   }
 
   get broker(): Broker {
-    if (!this.current) throw new Error('Switchboard: attach first');
-    return this.current.broker;
+    if (!this.#current) throw new Error('Switchboard: attach first');
+    return this.#current.broker;
   }
 
   async attach(tab: AttachedTab, request: AttachRequest<unknown>): Promise<AttachAnswer> {
@@ -49,47 +53,47 @@ export class TabSessions {
     }
     const settings = parseConfig(request.config);
     const config = canonical(request.config);
-    if (!this.current) {
-      const world = this.host.world(request.store ?? 'switchboard', (reason) =>
-        this.broadcast('error', { what: 'storage', reason }),
+    if (!this.#current) {
+      const world = this.#host.world(request.store ?? 'switchboard', (reason) =>
+        this.#broadcast('error', { what: 'storage', reason }),
       );
-      this.current = { broker: new Broker(settings, world, (name, detail) => this.broadcast(name, detail)), config };
-    } else if (this.current.config !== config) {
+      this.#current = { broker: new Broker(settings, world, (name, detail) => this.#broadcast(name, detail)), config };
+    } else if (this.#current.config !== config) {
       if (!request.reconfigure) {
         throw new ConfigError(
           'config',
           'differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it',
         );
       }
-      this.current.config = config;
-      this.current.broker.reconfigure(settings);
+      this.#current.config = config;
+      this.#current.broker.reconfigure(settings);
     }
-    this.attached.add(tab);
+    this.#attached.add(tab);
     // The tab's lock is granted to us only once the tab is gone: closed, crashed or navigated away.
-    void this.host.locks.request(request.tabLock, () => this.detach(tab));
-    await this.holding;
-    this.broadcast('state', this.current.broker.state());
-    return { workerLock: this.workerLock, mode: this.host.mode };
+    void this.#host.locks.request(request.tabLock, () => this.detach(tab));
+    await this.#holding;
+    this.#broadcast('state', this.#current.broker.state());
+    return { workerLock: this.#workerLock, mode: this.#host.mode };
   }
 
   detach(tab: AttachedTab): void {
-    if (!this.attached.delete(tab)) return;
-    this.current?.broker.release(tab);
+    if (!this.#attached.delete(tab)) return;
+    this.#current?.broker.release(tab);
     tab.closePort();
-    if (this.current) this.broadcast('state', this.current.broker.state());
+    if (this.#current) this.#broadcast('state', this.#current.broker.state());
   }
 
   state(): BoardState {
-    return this.board(this.broker.state());
+    return this.#board(this.broker.state());
   }
 
-  private board(state: BrokerState): BoardState {
-    return { ...state, mode: this.host.mode, tabs: this.attached.size };
+  #board(state: BrokerState): BoardState {
+    return { ...state, mode: this.#host.mode, tabs: this.#attached.size };
   }
 
-  private broadcast<K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]): void {
-    const message = { event: name, detail: name === 'state' ? this.board(detail as BrokerState) : detail };
-    for (const tab of this.attached) tab.post(message);
+  #broadcast<K extends keyof BrokerEvents>(name: K, detail: BrokerEvents[K]): void {
+    const message = { event: name, detail: name === 'state' ? this.#board(detail as BrokerState) : detail };
+    for (const tab of this.#attached) tab.post(message);
   }
 }
 

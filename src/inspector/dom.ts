@@ -24,32 +24,40 @@ export function setText(element: Element, text: string): void {
  * a row (and its buttons) survives between renders, so a click in progress is not lost.
  */
 export class Rows<T> {
-  private readonly rows = new Map<string, HTMLTableRowElement>();
+  readonly #rows = new Map<string, HTMLTableRowElement>();
+
+  readonly #key: (item: T) => string;
+  readonly #make: (item: T) => HTMLTableRowElement;
+  readonly #fill: (row: HTMLTableRowElement, item: T) => void;
 
   constructor(
     readonly body: HTMLTableSectionElement,
-    private readonly key: (item: T) => string,
-    private readonly make: (item: T) => HTMLTableRowElement,
-    private readonly fill: (row: HTMLTableRowElement, item: T) => void,
-  ) {}
+    key: (item: T) => string,
+    make: (item: T) => HTMLTableRowElement,
+    fill: (row: HTMLTableRowElement, item: T) => void,
+  ) {
+    this.#key = key;
+    this.#make = make;
+    this.#fill = fill;
+  }
 
   render(items: readonly T[]): void {
     const keep = new Set<string>();
     items.forEach((item, i) => {
-      const key = this.key(item);
+      const key = this.#key(item);
       keep.add(key);
-      let row = this.rows.get(key);
+      let row = this.#rows.get(key);
       if (!row) {
-        row = this.make(item);
-        this.rows.set(key, row);
+        row = this.#make(item);
+        this.#rows.set(key, row);
       }
-      this.fill(row, item);
+      this.#fill(row, item);
       if (this.body.children[i] !== row) this.body.insertBefore(row, this.body.children[i] ?? null);
     });
-    for (const [key, row] of this.rows) {
+    for (const [key, row] of this.#rows) {
       if (keep.has(key)) continue;
       row.remove();
-      this.rows.delete(key);
+      this.#rows.delete(key);
     }
   }
 }

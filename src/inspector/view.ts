@@ -13,42 +13,43 @@ type TopicRow = BoardState['topics'][number];
 /** Values from the page are shown with textContent only; numbers are read with Number() before use. */
 export class InspectorView {
   readonly element = h('section', { class: 'switchboard-inspector' });
-  private readonly fields = new Map<string, HTMLElement>();
-  private rates = new RateMeter();
-  private topicRates = new Map<string, number>();
-  private snapshot: Snapshot | null = null;
-  private now = 0;
-  private readonly plan: Rows<PlanRow>;
-  private readonly topics: Rows<TopicRow>;
-  private readonly timeline = h('ol', { class: 'timeline', 'data-part': 'timeline' });
-  private readonly balance = button('loadBalance', 'Load balancing', () =>
-    this.act({ do: 'loadBalance', value: !this.snapshot?.state?.loadBalance }),
+  readonly #fields = new Map<string, HTMLElement>();
+  #rates = new RateMeter();
+  #topicRates = new Map<string, number>();
+  #snapshot: Snapshot | null = null;
+  #now = 0;
+  readonly #plan: Rows<PlanRow>;
+  readonly #topics: Rows<TopicRow>;
+  readonly #timeline = h('ol', { class: 'timeline', 'data-part': 'timeline' });
+  readonly #balance = button('loadBalance', 'Load balancing', () =>
+    this.#act({ do: 'loadBalance', value: !this.#snapshot?.state?.loadBalance }),
   );
-  private lastEntry = 0;
+  #lastEntry = 0;
 
-  constructor(
-    parent: ParentNode,
-    private readonly act: (action: Action) => void,
-  ) {
+  readonly #act: (action: Action) => void;
+
+  constructor(parent: ParentNode, act: (action: Action) => void) {
+    this.#act = act;
+
     const field = (name: string) => {
       const element = h('span', { 'data-field': name });
-      this.fields.set(name, element);
+      this.#fields.set(name, element);
       return element;
     };
     const item = (label: string, name: string) => h('div', {}, h('dt', {}, label), h('dd', {}, field(name)));
     const planBody = h('tbody');
-    this.plan = new Rows(
+    this.#plan = new Rows(
       planBody,
       (host) => String(host.index),
-      (host) => this.planRow(host),
-      (row, host) => this.fillPlanRow(row, host),
+      (host) => this.#planRow(host),
+      (row, host) => this.#fillPlanRow(row, host),
     );
     const topicBody = h('tbody');
-    this.topics = new Rows(
+    this.#topics = new Rows(
       topicBody,
       (topic) => topic.topic,
       () => row(4),
-      (row, topic) => this.fillTopicRow(row, topic),
+      (row, topic) => this.#fillTopicRow(row, topic),
     );
 
     this.element.append(
@@ -57,9 +58,9 @@ export class InspectorView {
       h(
         'div',
         { class: 'actions' },
-        button('reconnect', 'Reconnect', () => this.act({ do: 'reconnect' })),
-        this.balance,
-        button('export', 'Export JSON', () => this.download()),
+        button('reconnect', 'Reconnect', () => this.#act({ do: 'reconnect' })),
+        this.#balance,
+        button('export', 'Export JSON', () => this.#download()),
       ),
       h(
         'dl',
@@ -80,27 +81,27 @@ export class InspectorView {
       h('h3', {}, 'Topics'),
       h('table', { 'data-part': 'topics' }, head('topic', 'subscribers', 'last seq', 'msg/s'), topicBody),
       h('h3', {}, 'Timeline'),
-      this.timeline,
+      this.#timeline,
     );
     parent.append(this.element);
   }
 
   /** Shows `snapshot` as of `now` (epoch ms); `note` says why there is nothing to show. */
   render(snapshot: Snapshot | null, now = Date.now(), note = ''): void {
-    if (snapshot?.board !== this.snapshot?.board) {
-      this.rates = new RateMeter();
-      this.timeline.replaceChildren();
-      this.lastEntry = 0;
+    if (snapshot?.board !== this.#snapshot?.board) {
+      this.#rates = new RateMeter();
+      this.#timeline.replaceChildren();
+      this.#lastEntry = 0;
     }
-    this.snapshot = snapshot;
-    this.now = now;
+    this.#snapshot = snapshot;
+    this.#now = now;
     const state = snapshot?.state;
-    const set = (name: string, text: string) => setText(this.fields.get(name)!, text);
+    const set = (name: string, text: string) => setText(this.#fields.get(name)!, text);
     set('note', note || (state ? '' : 'waiting for the first state…'));
-    if (state) this.topicRates = this.rates.update(Number(snapshot.stateAt), state.topics);
+    if (state) this.#topicRates = this.#rates.update(Number(snapshot.stateAt), state.topics);
     const status = state ? `${String(state.status)}${state.failed ? ' (failed)' : ''}` : '—';
     set('status', status);
-    this.fields.get('status')!.className = `status ${String(state?.status ?? 'none')}`;
+    this.#fields.get('status')!.className = `status ${String(state?.status ?? 'none')}`;
     set('mode', String(state?.mode ?? '—'));
     set('tabs', String(state?.tabs ?? '—'));
     set('round', String(state?.round ?? '—'));
@@ -124,22 +125,22 @@ export class InspectorView {
     );
     set('loadBalance', state ? (state.loadBalance ? 'on' : 'off') : '—');
     set('pendingSends', String(state?.pendingSends ?? '—'));
-    setText(this.balance, state?.loadBalance ? 'Load balancing: switch off' : 'Load balancing: switch on');
-    this.plan.render((state?.plan ?? []).map((host, order) => ({ ...host, order })));
-    this.topics.render(state?.topics ?? []);
-    this.renderTimeline(snapshot?.timeline ?? []);
+    setText(this.#balance, state?.loadBalance ? 'Load balancing: switch off' : 'Load balancing: switch on');
+    this.#plan.render((state?.plan ?? []).map((host, order) => ({ ...host, order })));
+    this.#topics.render(state?.topics ?? []);
+    this.#renderTimeline(snapshot?.timeline ?? []);
   }
 
   /** The state as JSON, with the rates this view measured. */
   exportJson(): string {
     return JSON.stringify(
-      { exportedAt: new Date(this.now).toISOString(), ...this.snapshot, rates: Object.fromEntries(this.topicRates) },
+      { exportedAt: new Date(this.#now).toISOString(), ...this.#snapshot, rates: Object.fromEntries(this.#topicRates) },
       null,
       2,
     );
   }
 
-  private download(): void {
+  #download(): void {
     const link = h('a', {
       href: URL.createObjectURL(new Blob([this.exportJson()], { type: 'application/json' })),
       download: 'switchboard-state.json',
@@ -148,24 +149,24 @@ export class InspectorView {
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   }
 
-  private planRow(host: PlanRow): HTMLTableRowElement {
+  #planRow(host: PlanRow): HTMLTableRowElement {
     const tr = row(5);
     const index = Number(host.index);
     tr.append(
       h(
         'td',
         {},
-        button('clearExpiry', 'Clear expiry', () => this.act({ do: 'clearExpiry', index })),
+        button('clearExpiry', 'Clear expiry', () => this.#act({ do: 'clearExpiry', index })),
       ),
     );
     return tr;
   }
 
-  private fillPlanRow(tr: HTMLTableRowElement, host: PlanRow): void {
-    const state = this.snapshot?.state;
+  #fillPlanRow(tr: HTMLTableRowElement, host: PlanRow): void {
+    const state = this.#snapshot?.state;
     const expiry = state?.expiries.find((e) => e.index === host.index);
-    const left = expiry ? Number(expiry.until) - this.now : 0;
-    const error: HostError | undefined = this.snapshot?.errors.find((e) => e.index === host.index);
+    const left = expiry ? Number(expiry.until) - this.#now : 0;
+    const error: HostError | undefined = this.#snapshot?.errors.find((e) => e.index === host.index);
     const cells = tr.children;
     setText(cells[0]!, String(host.order + 1));
     setText(cells[1]!, String(host.index));
@@ -178,25 +179,25 @@ export class InspectorView {
     tr.dataset.index = String(host.index);
   }
 
-  private fillTopicRow(tr: HTMLTableRowElement, topic: TopicRow): void {
+  #fillTopicRow(tr: HTMLTableRowElement, topic: TopicRow): void {
     const cells = tr.children;
     setText(cells[0]!, String(topic.topic));
     setText(cells[1]!, String(topic.subscribers));
     setText(cells[2]!, String(topic.seq));
-    setText(cells[3]!, (this.topicRates.get(topic.topic) ?? 0).toFixed(1));
+    setText(cells[3]!, (this.#topicRates.get(topic.topic) ?? 0).toFixed(1));
   }
 
   /** Newest first; entries already shown stay as they are. */
-  private renderTimeline(entries: TimelineEntry[]): void {
+  #renderTimeline(entries: TimelineEntry[]): void {
     for (const entry of entries) {
-      if (Number(entry.id) <= this.lastEntry) continue;
-      this.lastEntry = Number(entry.id);
+      if (Number(entry.id) <= this.#lastEntry) continue;
+      this.#lastEntry = Number(entry.id);
       const event = String(entry.event);
-      this.timeline.prepend(
+      this.#timeline.prepend(
         h('li', { class: event }, h('time', {}, clock(Number(entry.at))), h('b', {}, event), ' ', describe(entry)),
       );
     }
-    while (this.timeline.childElementCount > entries.length) this.timeline.lastElementChild!.remove();
+    while (this.#timeline.childElementCount > entries.length) this.#timeline.lastElementChild!.remove();
   }
 }
 
