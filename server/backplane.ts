@@ -1,7 +1,7 @@
 // What the hosts of a cluster share: one seq per topic, the history, publish ids, and fan-out to every host.
 
 import { Dedupe } from './dedupe.ts';
-import { History, type Message, type Replay } from './history.ts';
+import { HISTORY_LIMIT, History, type Message, type Replay } from './history.ts';
 
 export type { Message, Replay };
 
@@ -41,7 +41,7 @@ export class MemoryBackplane implements Backplane {
   readonly #listeners = new Set<(message: Message) => void>();
 
   constructor(options: MemoryBackplaneOptions = {}) {
-    this.#history = new History(options.historyLimit ?? 1000);
+    this.#history = new History(options.historyLimit ?? HISTORY_LIMIT);
     this.#dedupe = new Dedupe(options.dedupeWindow ?? 10 * 60_000);
   }
 

@@ -5,11 +5,12 @@ import { parseArgs } from 'node:util';
 import type { TransportType } from '../shared/protocol.ts';
 import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
+import { HISTORY_LIMIT } from './history.ts';
 import { startServer } from './index.ts';
 import { RedisBackplane } from './redis-backplane.ts';
 
 const USAGE = `usage: switchboard-server [--port 8001] [--host 127.0.0.1] [--name a] [--heartbeat ms]
-         [--history 1000] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
+         [--history ${HISTORY_LIMIT}] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
          [--control PORT]                      control surface on 127.0.0.1:PORT (off by default)
          [--redis redis://127.0.0.1:6379]      share seq, history and fan-out with every host on this Redis
        switchboard-server --demo [--port 8000] [--rate 2]`;

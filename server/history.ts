@@ -1,5 +1,8 @@
 // The last N messages of each topic, so a subscriber that comes back can be replayed what it missed.
 
+/** Messages kept per topic when no historyLimit is given, by every backplane and the CLI. */
+export const HISTORY_LIMIT = 1000;
+
 export interface Message {
   topic: string;
   seq: number;

@@ -79,7 +79,7 @@ export class Host {
     this.#sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * this.#options.maxFrameBytes });
     this.#port = this.#options.port;
     this.#refused = new Set(options.refuse);
-    this.backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
+    this.backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit });
     this.#name = options.name;
     const fanout = this.#fanout;
     const host = this;

@@ -2,6 +2,7 @@
 
 import { Redis } from 'ioredis';
 import type { Backplane, BackplaneStatus, Message, Published, Replay } from './backplane.ts';
+import { HISTORY_LIMIT } from './history.ts';
 import { InOrder } from './redis-order.ts';
 import { PUBLISH, RAISE, SINCE, run } from './redis-scripts.ts';
 
@@ -59,7 +60,7 @@ export class RedisBackplane implements Backplane {
     if (!/^rediss?:\/\/./.test(options.url))
       throw new Error(`the Redis URL must look like redis://127.0.0.1:6379, not "${options.url}"`);
     this.url = options.url;
-    this.#historyLimit = options.historyLimit ?? 1000;
+    this.#historyLimit = options.historyLimit ?? HISTORY_LIMIT;
     this.#dedupeWindow = options.dedupeWindow ?? 10 * 60_000;
     this.#prefix = options.prefix ?? 'switchboard:';
     this.#log = options.log ?? ((line) => console.error(`switchboard: ${line}`));

@@ -81,6 +81,7 @@ export const DEFAULTS = {
   maxReconnectDelay: 30000,
   sendQueueLimit: 1000,
   idleTimeout: 30000,
+  retryStatuses: [502, 503, 504],
 } as const;
 
 const CONFIG_KEYS = [
@@ -170,7 +171,8 @@ export function parseConfig(input: unknown): Settings {
     maxReconnectDelay,
     sendQueueLimit: number('sendQueueLimit', 0),
     idleTimeout: number('idleTimeout', 0),
-    retryStatuses: config.retryStatuses === undefined ? [502, 503, 504] : parseStatuses(config.retryStatuses),
+    retryStatuses:
+      config.retryStatuses === undefined ? [...DEFAULTS.retryStatuses] : parseStatuses(config.retryStatuses),
   };
 }
 
