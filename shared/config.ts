@@ -140,7 +140,7 @@ export function parseConfig(input: unknown): Settings {
     plan = parseGroup(config.servers, 'servers', 'balance', addHost);
   }
 
-  const number = (key: keyof typeof DEFAULTS, min: number) => {
+  const number = (key: Exclude<keyof typeof DEFAULTS, 'retryStatuses'>, min: number) => {
     const value = config[key];
     if (value === undefined) return DEFAULTS[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
