@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 const [log, status] = process.argv.slice(2);
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC (\x1b) is what starts the ANSI colour codes stripped here.
 const text = readFileSync(log, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 // node:test ends with "# pass N" and "# fail N".

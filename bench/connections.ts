@@ -1,7 +1,8 @@
 // Benchmark 1: upstream connections and server memory for N tabs, Switchboard against a WebSocket per tab.
 
-import { freshName, sleep, until, type Context } from './context.ts';
-import { figure, ratio, verdict, type Result, type Row } from './report.ts';
+import { until } from '../test/support/until.ts';
+import { type Context, freshName, sleep } from './context.ts';
+import { figure, type Result, type Row, ratio, verdict } from './report.ts';
 import { alternate, median } from './stats.ts';
 
 const TABS = [1, 4, 16];
@@ -85,8 +86,8 @@ async function measure(
     await tab.call('subscribe', 'prices');
   }
   if (side === 'switchboard')
-    await until(`${count} tabs on one worker`, async () => (await tabs[0]!.call('tabs')) === count);
-  await until('the topic upstream', async () => (await server.call('counts'))[0]!.topics === 1);
+    await until(`${count} tabs on one worker`, async () => (await tabs[0]!.call('tabs')) === count, 20_000);
+  await until('the topic upstream', async () => (await server.call('counts'))[0]!.topics === 1, 20_000);
   // Late connections would show up here.
   await sleep(300);
   const [counted] = await server.call('counts');

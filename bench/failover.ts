@@ -2,9 +2,10 @@
 // Switchboard against a plain sequential retry loop, after a reset and a blackhole, with 1 and 3 dead hosts.
 
 import type { SwitchboardConfig } from '../src/index.ts';
+import { until } from '../test/support/until.ts';
 import type { Tab } from './browser.ts';
-import { freshName, sleep, until, type Context } from './context.ts';
-import { figure, ratio, verdict, type Result, type Row } from './report.ts';
+import { type Context, freshName, sleep } from './context.ts';
+import { figure, type Result, type Row, ratio, verdict } from './report.ts';
 import type { FailHow } from './server-commands.ts';
 import { alternate, median } from './stats.ts';
 
@@ -66,7 +67,7 @@ export async function failOnce(
   await tab!.call('subscribe', 'live');
   await server.call('startStream', { topic: 'live', every: 5 });
   await tab!.call('watch', {});
-  await until('messages from host 0', async () => (await tab!.call('seen')).count >= 5);
+  await until('messages from host 0', async () => (await tab!.call('seen')).count >= 5, 20_000);
   await sleep(Math.max(0, connected + RECONNECT_DELAY + 100 - Date.now()));
   await tab!.call('watch', { arrivals: true });
   const { at } = await server.call('fail', { how, topics: { prefix: '', count: 0 } });

@@ -1,8 +1,9 @@
 // Benchmark 2: fan-out to 4 tabs, Switchboard against a direct WebSocket per tab: throughput, and added latency at 1,000 msg/s.
 
+import { until } from '../test/support/until.ts';
 import type { Tab } from './browser.ts';
-import { freshName, until, type Context } from './context.ts';
-import { figure, ratio, verdict, type Result, type Row } from './report.ts';
+import { type Context, freshName } from './context.ts';
+import { figure, type Result, type Row, ratio, verdict } from './report.ts';
 import { alternate, median, percentile } from './stats.ts';
 
 const TABS = 4;
@@ -27,7 +28,7 @@ export async function fanout({ server, browser, log }: Context): Promise<Result>
   for (const tab of tabs.direct) await tab.call('direct', [url!], 2000);
   for (const side of ['switchboard', 'direct'] as const)
     for (const tab of tabs[side]) await tab.call('subscribe', side);
-  await until('both topics upstream', async () => (await server.call('counts'))[0]!.topics === 2);
+  await until('both topics upstream', async () => (await server.call('counts'))[0]!.topics === 2, 20_000);
 
   const rates: Record<Side, number[]> = { switchboard: [], direct: [] };
   await alternate(BURST_ROUNDS, ['switchboard', 'direct'] as const, async (side) => {

@@ -1,8 +1,8 @@
 // The benchmark tab: a Switchboard board or a direct WebSocket loop, recording what arrives, for run.ts to read.
 
-import { connect, type Board, type SwitchboardConfig } from '../src/index.ts';
-import { clockNow } from './server-commands.ts';
+import { type Board, connect, type SwitchboardConfig } from '../src/index.ts';
 import { SequentialLoop } from './sequential-loop.ts';
+import { clockNow } from './server-commands.ts';
 
 /** What a trial waits for and keeps; everything else only counts. */
 export interface Watch {

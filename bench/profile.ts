@@ -2,8 +2,9 @@
 // during a fan-out burst, and batch sizes) and on the failover path (each step's time after a reset).
 
 import type { CDPSession } from 'puppeteer-core';
+import { until } from '../test/support/until.ts';
 import { startBrowser, type Tab } from './browser.ts';
-import { freshName, until, type Context } from './context.ts';
+import { type Context, freshName } from './context.ts';
 import { failOnce } from './failover.ts';
 import { startServerProcess } from './server.ts';
 import { median } from './stats.ts';
@@ -46,7 +47,7 @@ async function messagePath({ server, browser }: Context): Promise<void> {
     await tab.call('switchboard', { hosts: [url!], types: ['ws'] }, name);
     await tab.call('subscribe', 'fan');
   }
-  await until('the topic upstream', async () => (await server.call('counts'))[0]!.topics === 1);
+  await until('the topic upstream', async () => (await server.call('counts'))[0]!.topics === 1, 20_000);
   // Warm: the first messages compile the path.
   await burst(server, tabs, 2000);
   const worker = await browser.worker();

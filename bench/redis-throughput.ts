@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { MemoryBackplane, startServer } from '../server/index.ts';
-import { startHostProcess, type HostProcess } from '../test/server/redis-hosts.ts';
+import { type HostProcess, startHostProcess } from '../test/server/redis-hosts.ts';
 import { startRedis } from '../test/server/redis-server.ts';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

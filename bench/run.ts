@@ -9,7 +9,7 @@ import type { Context } from './context.ts';
 import { failover } from './failover.ts';
 import { fanout } from './fanout.ts';
 import { describeMachine } from './machine.ts';
-import { describeRun, figure, markdownTable, textTable, writeSection, type Result, type Run } from './report.ts';
+import { describeRun, figure, markdownTable, type Result, type Run, textTable, writeSection } from './report.ts';
 import { startServerProcess } from './server.ts';
 import { sizes } from './sizes.ts';
 import { median } from './stats.ts';

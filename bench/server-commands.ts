@@ -25,17 +25,17 @@ export type ServerCommand =
 /** What each command resolves to. */
 export interface ServerResults {
   start: string[];
-  stop: void;
+  stop: undefined;
   kill: number;
   blackhole: number;
   fail: { at: number; published: number };
-  publishEach: void;
+  publishEach: undefined;
   counts: { connections: number; topics: number }[];
   memory: { heap: number; rss: number };
   burst: number;
   paced: number;
-  startStream: void;
-  stopStream: void;
+  startStream: undefined;
+  stopStream: undefined;
 }
 
 export interface ServerReply {

@@ -1,6 +1,6 @@
 // The benchmarks' server side: a child process running built reference hosts (dist/server) on loopback, driven over IPC.
 
-import { MemoryBackplane, startServer, type Host } from './built-server.ts';
+import { type Host, MemoryBackplane, startServer } from './built-server.ts';
 import { clockNow, type ServerCommand, type ServerReply, type Topics } from './server-commands.ts';
 
 let hosts: Host[] = [];

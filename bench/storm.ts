@@ -1,7 +1,8 @@
 // Benchmark 4: the resubscribe storm, the time to restore 10,000 live topics after a failover.
 
-import { freshName, sleep, until, type Context } from './context.ts';
-import { figure, ratio, type Result } from './report.ts';
+import { until } from '../test/support/until.ts';
+import { type Context, freshName, sleep } from './context.ts';
+import { figure, type Result, ratio } from './report.ts';
 import { alternate, median } from './stats.ts';
 
 const TOPICS = 10_000;

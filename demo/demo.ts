@@ -1,11 +1,11 @@
 // The demo page's script: one Board on the built worker, the demo feed, a state box, host controls and the inspector.
 
-import { connect, type BoardEvent, type BoardState } from '../src/index.ts';
+import { type BoardEvent, type BoardState, connect } from '../src/index.ts';
 import '../src/inspector/element.ts';
+import { HOST_ACTIONS } from '../server/host-actions.ts';
 import { clock } from '../src/inspector/format.ts';
 
 const TOPICS = ['ticks/EURUSD', 'ticks/GBPUSD', 'ticks/USDJPY', 'ticks/AUDUSD'];
-const ACTIONS = ['kill', 'blackhole', 'drain', 'restart'];
 const EVENTS: BoardEvent[] = ['connect', 'connectFailed', 'connected', 'disconnected', 'failed', 'gap', 'error'];
 
 interface HostInfo {
@@ -36,9 +36,10 @@ async function showHosts(): Promise<void> {
   (await hosts()).forEach((host, index) => {
     let row = hostRows[index];
     if (!row) {
-      hostRows.push((row = document.createElement('tr')));
+      row = document.createElement('tr');
+      hostRows.push(row);
       const buttons = document.createElement('td');
-      for (const action of ACTIONS) {
+      for (const action of HOST_ACTIONS) {
         const button = Object.assign(document.createElement('button'), { type: 'button', textContent: action });
         button.dataset.host = String(index);
         button.dataset.action = action;
@@ -79,7 +80,8 @@ let received = 0;
 function showPrice(topic: string, seq: number, data: unknown): void {
   let row = rows.get(topic);
   if (!row) {
-    rows.set(topic, (row = document.createElement('tr')));
+    row = document.createElement('tr');
+    rows.set(topic, row);
     byId('prices').append(row);
   }
   row.replaceChildren(

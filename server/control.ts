@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TransportType } from '../shared/protocol.ts';
 import type { Host } from './host.ts';
+import { applyHostAction, isHostAction } from './host-actions.ts';
 import { answer, readBody } from './http.ts';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -66,21 +67,13 @@ async function act(
   if (action === 'counts' && request.method === 'GET') return host.counts();
   if (request.method !== 'POST') throw new Error(`${action ?? 'a host'}: use POST`);
   const body = await readJson(request);
+  if (isHostAction(action)) {
+    await applyHostAction(host, action);
+    return describe(host);
+  }
   switch (action) {
-    case 'kill':
-      await host.kill();
-      break;
-    case 'blackhole':
-      host.blackhole();
-      break;
-    case 'drain':
-      host.drain();
-      break;
     case 'end-sessions':
       host.endSessions();
-      break;
-    case 'restart':
-      await host.restart();
       break;
     case 'disconnect':
       host.disconnect(

@@ -2,11 +2,11 @@
 
 import { expect } from '@esm-bundle/chai';
 import { ConfigError, parseConfig } from '../../shared/config.ts';
-import { connect, type Board, type SwitchboardConfig } from '../../src/index.ts';
-import { startCluster, type Cluster } from '../support/cluster.ts';
+import { type Board, connect, type SwitchboardConfig } from '../../src/index.ts';
+import { type Cluster, startCluster } from '../support/cluster.ts';
 import { testOptions } from '../support/options.ts';
 import { seededRandom } from '../support/random.ts';
-import { until } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 const SEED = Number(new URLSearchParams(location.search).get('seed') ?? 20261123);
 

@@ -1,11 +1,12 @@
 // Chaos: 3 hosts, 4 tabs, 20 topics at 1,000 msg/s and tabs sending, while a seeded driver kills, blackholes, drains and restarts hosts.
 
 import { expect } from '@esm-bundle/chai';
-import { chaosConfig, type Cluster, type HostState } from '../support/cluster.ts';
+import { type Cluster, chaosConfig, type HostState } from '../support/cluster.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions } from '../support/options.ts';
 import { seededRandom } from '../support/random.ts';
-import { range, until, type TestTab } from '../support/tabs.ts';
+import { range, type TestTab } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 const HOSTS = 3;
 /** Each host is reached by its own connection type, so failovers cross them. */

@@ -2,8 +2,9 @@
 
 import { expect } from '@esm-bundle/chai';
 import type { ConnectOptions, SwitchboardConfig } from '../../src/index.ts';
-import { startProcessCluster, type ProcessCluster } from '../support/cluster.ts';
-import { eventsOf, openTabsOn, range, seqsOf, until, type TestTab } from '../support/tabs.ts';
+import { type ProcessCluster, startProcessCluster } from '../support/cluster.ts';
+import { eventsOf, openTabsOn, range, seqsOf, type TestTab } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 function options(config: SwitchboardConfig): ConnectOptions {
   const id = crypto.randomUUID();

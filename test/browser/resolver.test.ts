@@ -1,10 +1,10 @@
 // The Flowplayer URL resolver: board.resolve() and board.fetch() on real hosts, sharing host health with the stream.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, type Board, type BoardEvents, type SwitchboardConfig } from '../../src/index.ts';
+import { type Board, type BoardEvents, connect, type SwitchboardConfig } from '../../src/index.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions } from '../support/options.ts';
-import { until } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 type Attempt = BoardEvents['connect'] & { reason?: string };
 

@@ -4,7 +4,8 @@ import { expect } from '@esm-bundle/chai';
 import type { Cluster } from '../support/cluster.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions as options } from '../support/options.ts';
-import { eventsOf, range, seqsOf, until } from '../support/tabs.ts';
+import { eventsOf, range, seqsOf } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 describe('sharing one connection between tabs', () => {
   const fixture = clusterWithTabs();

@@ -5,21 +5,14 @@ import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { until } from '../support/until.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const extension = `${root}dist/devtools`;
 const { startDemo } = await import('../../server/demo.ts');
 
-/** Polls `check` until it returns a truthy value; fails after `ms` naming `what`. */
-async function until(what, check, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** until() for checks that read DevTools' pages, which throw while those load: a throw means "not yet". */
+const untilLoaded = (what, check) => until(what, () => check().catch(() => undefined), 20_000, 100);
 
 let demo;
 let browser;
@@ -53,11 +46,11 @@ test("the Switchboard panel in DevTools shows the inspected page's broker and fo
   const page = await browser.newPage();
   await page.goto(demo.url);
   // The page's DevTools window, then its Switchboard panel: DevTools shows a panel when asked through its own UI module.
-  const devtools = await until('DevTools for the page', async () =>
+  const devtools = await untilLoaded('DevTools for the page', async () =>
     (await browser.targets()).find((t) => t.url().startsWith('devtools://devtools/')),
   );
   const frontend = await devtools.asPage();
-  const panelId = await until('the Switchboard panel to be added', () =>
+  const panelId = await untilLoaded('the Switchboard panel to be added', () =>
     frontend.evaluate(async () => {
       const { InspectorView } = await import('devtools://devtools/bundled/ui/legacy/legacy.js');
       const view = InspectorView.InspectorView.instance();
@@ -69,18 +62,18 @@ test("the Switchboard panel in DevTools shows the inspected page's broker and fo
     }),
   );
   assert.match(panelId, /^chrome-extension:\/\/[a-p]{32}Switchboard$/);
-  const panel = await until('the panel page', async () =>
+  const panel = await untilLoaded('the panel page', async () =>
     frontend.frames().find((frame) => frame.url().endsWith('/panel.html')),
   );
 
   const read = (name) =>
     panel.evaluate((field) => document.querySelector(`[data-field="${field}"]`)?.textContent, name);
-  const host = await until(
+  const host = await untilLoaded(
     'the panel to show a connected host',
     async () => (await read('status')) === 'connected' && (await read('host')),
   );
   assert.equal(await read('mode'), 'shared');
-  const topics = await until('the demo topics', () =>
+  const topics = await untilLoaded('the demo topics', () =>
     panel
       .evaluate(() =>
         [...document.querySelectorAll('[data-part="topics"] tbody tr td:first-child')].map((cell) => cell.textContent),
@@ -92,7 +85,7 @@ test("the Switchboard panel in DevTools shows the inspected page's broker and fo
   const hosts = await (await fetch(`${demo.url}control/hosts`)).json();
   const index = hosts.findIndex((h) => host.startsWith(`${h.url} `));
   await fetch(`${demo.url}control/hosts/${index}/kill`, { method: 'POST' });
-  const next = await until('the panel to show the failover', async () => {
+  const next = await untilLoaded('the panel to show the failover', async () => {
     const now = await read('host');
     return (await read('status')) === 'connected' && now !== host && now;
   });

@@ -3,23 +3,24 @@
 import { MemoryBackplane } from '../../server/backplane.ts';
 import { startFeed } from '../../server/feed.ts';
 import { Host } from '../../server/host.ts';
-import { startHostProcess, type HostProcess } from '../server/redis-hosts.ts';
-import { startRedis, type RedisServer } from '../server/redis-server.ts';
+import { applyHostAction, isHostAction } from '../../server/host-actions.ts';
+import { type HostProcess, startHostProcess } from '../server/redis-hosts.ts';
+import { type RedisServer, startRedis } from '../server/redis-server.ts';
 import {
   CHAOS_CONFIG,
+  type ChaosConfig,
+  type ClusterInfo,
+  type ClusterOptions,
   CONTROL,
+  type ControlRequest,
   FEED_START,
   FEED_STOP,
+  type FeedRequest,
   KILL_PROCESS,
+  type ProcessClusterOptions,
   START,
   START_PROCESSES,
   STOP,
-  type ClusterInfo,
-  type ChaosConfig,
-  type ClusterOptions,
-  type ControlRequest,
-  type FeedRequest,
-  type ProcessClusterOptions,
 } from './commands.ts';
 
 /** The part of web-test-runner's TestRunnerPlugin this plugin fills in. */
@@ -78,16 +79,9 @@ export function clusterPlugin(): ClusterPlugin {
     if (processClusters.has(request.id)) return controlProcess(processOf(request), request);
     const host = clusters.get(request.id)?.[request.host];
     if (!host) throw new Error(`cluster ${request.id} has no host ${request.host}`);
+    if (isHostAction(request.action)) return applyHostAction(host, request.action);
     switch (request.action) {
-      case 'kill':
-        return host.kill();
-      case 'blackhole':
-        return host.blackhole();
-      case 'drain':
-        return host.drain();
-      case 'restart':
-        return host.restart();
-      case 'endSessions':
+      case 'end-sessions':
         return host.endSessions();
       case 'disconnect':
         return host.disconnect(request.reason);
@@ -115,8 +109,6 @@ export function clusterPlugin(): ClusterPlugin {
         return host.act('counts');
       case 'state':
         return host.alive() ? ((await host.act('')) as { state: string }[])[0]?.state : 'down';
-      case 'endSessions':
-        return void (await host.act('end-sessions'));
       case 'disconnect':
         return void (await host.act('disconnect', { reason: request.reason }));
       case 'inject':

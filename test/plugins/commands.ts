@@ -1,5 +1,7 @@
 // The commands browser tests send to the Node-side plugins (cluster and tabs), and their payloads: the tests and the plugins share them.
 
+import type { HostActionName } from '../../server/host-actions.ts';
+
 export type HostType = 'ws' | 'http' | 'poll';
 
 export interface ClusterOptions {
@@ -46,7 +48,8 @@ export interface HostCounts {
 
 /** What to do to one host. */
 export type HostAction = { host: number } & (
-  | { action: 'kill' | 'blackhole' | 'drain' | 'restart' | 'endSessions' | 'counts' | 'state' }
+  | { action: HostActionName }
+  | { action: 'end-sessions' | 'counts' | 'state' }
   | { action: 'disconnect'; reason: string }
   | { action: 'publish'; topic: string; data: unknown }
   | { action: 'inject'; text: string }

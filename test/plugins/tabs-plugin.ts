@@ -132,7 +132,8 @@ function summarise({ snapshot: { meta }, nodes, strings }: HeapSnapshot): Worker
   for (let node = 0; node < nodes.length; node += width) {
     const type = types[nodes[node + typeAt]!]!;
     const key = /string|number|bigint/.test(type) ? type : `${type}:${strings[nodes[node + nameAt]!]!.slice(0, 80)}`;
-    const entry = (summary[key] ??= { count: 0, bytes: 0 });
+    const entry = summary[key] ?? { count: 0, bytes: 0 };
+    summary[key] = entry;
     entry.count++;
     entry.bytes += nodes[node + sizeAt]!;
   }

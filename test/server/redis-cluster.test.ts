@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { ServerFrame } from '../../shared/protocol.ts';
 import type { HostProcess } from './redis-hosts.ts';
 import { startRedisCluster } from './redis-support.ts';
-import { wsClient, type WsClient } from './support.ts';
+import { type WsClient, wsClient } from './support.ts';
 
 const WAIT = 15_000;
 

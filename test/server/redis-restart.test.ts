@@ -3,30 +3,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerFrame } from '../../shared/protocol.ts';
+import { until } from '../support/until.ts';
 import { startRedisCluster } from './redis-support.ts';
-import { wsClient, type WsClient } from './support.ts';
+import { type WsClient, wsClient } from './support.ts';
 
 const WAIT = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** Publishes one message and resolves its answer, ack or nack. */
 async function publish(client: WsClient, data: number): Promise<ServerFrame> {
   const id = `stream-${data}`;
   client.send({ op: 'pub', topic: 'stream', data, id });
-  let answer: ServerFrame | undefined;
-  await until(
+  return until(
     `an answer to pub ${id}`,
-    () => !!(answer = client.frames.find((f) => (f.op === 'ack' || f.op === 'nack') && f.id === id)),
+    () => client.frames.find((f) => (f.op === 'ack' || f.op === 'nack') && f.id === id),
+    WAIT,
   );
-  return answer!;
 }
 
 test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and every seq once with none reused', async () => {
@@ -49,11 +41,12 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
   const acked = () => answers.filter((answer) => answer.op === 'ack').length;
   const frames = (client: WsClient, op: ServerFrame['op']) => client.frames.filter((f) => f.op === op);
 
-  await until('30 acks', () => acked() >= 30);
+  await until('30 acks', () => acked() >= 30, WAIT);
   await redis.kill();
   await until(
     'an error frame on both clients',
     () => frames(publisher, 'error').length > 0 && frames(watcher, 'error').length > 0,
+    WAIT,
   );
   for (const error of [...frames(publisher, 'error'), ...frames(watcher, 'error')]) {
     assert.deepEqual(Object.keys(error), ['op', 'code', 'message']);
@@ -62,7 +55,7 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
       /"code":"backplane","message":"the backplane is unavailable \(.+\): pubs are refused until it is back"/,
     );
   }
-  await until('a nack', () => answers.some((answer) => answer.op === 'nack'));
+  await until('a nack', () => answers.some((answer) => answer.op === 'nack'), WAIT);
   assert.match(
     JSON.stringify(answers.find((answer) => answer.op === 'nack')),
     /Redis at redis:\/\/127\.0\.0\.1:\d+ (is unavailable|failed)/,
@@ -72,7 +65,7 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
   await sleep(300);
   await redis.start();
   const before = acked();
-  await until('30 more acks once Redis is back', () => acked() >= before + 30);
+  await until('30 more acks once Redis is back', () => acked() >= before + 30, WAIT);
   publishing = false;
   await publishes;
   for (const host of hosts) assert.ok(host.alive(), `${host.name} is still running`);
@@ -84,8 +77,10 @@ test('Redis killed and restarted mid-stream: error frames, nacks, recovery, and 
     .filter((answer) => answer.op === 'ack')
     .map((answer) => Number((answer as { id: string }).id.slice(7)));
   const delivered = () => frames(watcher, 'msg') as Extract<ServerFrame, { op: 'msg' }>[];
-  await until('every acked message on the watcher', () =>
-    ackedData.every((data) => delivered().some((m) => m.data === data)),
+  await until(
+    'every acked message on the watcher',
+    () => ackedData.every((data) => delivered().some((m) => m.data === data)),
+    WAIT,
   );
   assert.deepEqual(
     delivered().map((m) => m.seq),

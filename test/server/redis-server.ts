@@ -1,6 +1,6 @@
 // A real redis-server for tests and benchmarks: on a free loopback port, with no persistence, killed and started again at will.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** The redis-server binary: REDIS_SERVER when set, as scripts/system-deps.sh honours it. */

@@ -1,8 +1,8 @@
 // Node test helpers for the Redis backplane: a real redis-server and host processes on it, stopped when the test file ends.
 
 import { after } from 'node:test';
-import { startHostProcess, type HostProcess } from './redis-hosts.ts';
-import { startRedis, type RedisServer } from './redis-server.ts';
+import { type HostProcess, startHostProcess } from './redis-hosts.ts';
+import { type RedisServer, startRedis } from './redis-server.ts';
 
 export interface RedisCluster {
   redis: RedisServer;

@@ -2,8 +2,9 @@
 
 import { after } from 'node:test';
 import WebSocket from 'ws';
+import { type Host, MemoryBackplane, type ServerOptions, startServer } from '../../server/index.ts';
 import type { ServerFrame } from '../../shared/protocol.ts';
-import { MemoryBackplane, startServer, type Host, type ServerOptions } from '../../server/index.ts';
+import { Inbox } from '../support/inbox.ts';
 
 /** Starts hosts sharing one backplane, closed when the test file ends. */
 export async function startHosts(
@@ -16,37 +17,6 @@ export async function startHosts(
   );
   after(() => Promise.all(hosts.map((host) => host.close())));
   return hosts;
-}
-
-/** Frames as they arrive, awaited one by one. */
-class Inbox {
-  readonly frames: ServerFrame[] = [];
-  #waiting: (() => void) | undefined;
-
-  push(frame: ServerFrame): void {
-    this.frames.push(frame);
-    this.#waiting?.();
-  }
-
-  /** The next frame with this op (others before it are dropped), or a timeout error. */
-  async next<Op extends ServerFrame['op']>(op: Op, timeout = 3000): Promise<Extract<ServerFrame, { op: Op }>> {
-    return (await this.upTo(op, timeout)).pop() as Extract<ServerFrame, { op: Op }>;
-  }
-
-  /** Every frame up to and including the next one with this op. */
-  async upTo(op: ServerFrame['op'], timeout = 3000): Promise<ServerFrame[]> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const index = this.frames.findIndex((frame) => frame.op === op);
-      if (index >= 0) return this.frames.splice(0, index + 1);
-      if (Date.now() > deadline)
-        throw new Error(`no ${op} frame within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        this.#waiting = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-  }
 }
 
 export type WsClient = Inbox & {

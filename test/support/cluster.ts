@@ -1,25 +1,26 @@
 // Browser tests' handle on a cluster of reference-server hosts that the web-test-runner cluster plugin runs.
 
 import { executeServerCommand } from '@web/test-runner-commands';
+import { HOST_ACTIONS, type HostActionName } from '../../server/host-actions.ts';
 import {
   CHAOS_CONFIG,
-  CONTROL,
-  FEED_START,
-  FEED_STOP,
-  KILL_PROCESS,
-  START,
-  START_PROCESSES,
-  STOP,
   type ChaosConfig,
   type ClusterInfo,
   type ClusterOptions,
+  CONTROL,
   type ControlRequest,
+  FEED_START,
+  FEED_STOP,
+  type FeedRequest,
   type HostAction,
   type HostCounts,
   type HostState,
   type HostType,
-  type FeedRequest,
+  KILL_PROCESS,
   type ProcessClusterOptions,
+  START,
+  START_PROCESSES,
+  STOP,
 } from '../plugins/commands.ts';
 
 export type { ChaosConfig, ClusterOptions, HostCounts, HostState, HostType, ProcessClusterOptions };
@@ -82,14 +83,14 @@ export async function startProcessCluster(options: ProcessClusterOptions = {}): 
 function handle(info: ClusterInfo): Cluster {
   const control = <R>(action: HostAction): Promise<R> =>
     executeServerCommand<R, ControlRequest>(CONTROL, { ...action, id: info.id });
+  const switches = Object.fromEntries(
+    HOST_ACTIONS.map((action) => [action, (host: number) => control<void>({ host, action })]),
+  ) as Record<HostActionName, (host: number) => Promise<void>>;
   return {
     hosts: info.hosts,
     names: info.names,
-    kill: (host) => control({ host, action: 'kill' }),
-    blackhole: (host) => control({ host, action: 'blackhole' }),
-    drain: (host) => control({ host, action: 'drain' }),
-    restart: (host) => control({ host, action: 'restart' }),
-    endSessions: (host) => control({ host, action: 'endSessions' }),
+    ...switches,
+    endSessions: (host) => control({ host, action: 'end-sessions' }),
     disconnect: (host, reason) => control({ host, action: 'disconnect', reason }),
     publish: (topic, data, host = 0) => control({ host, action: 'publish', topic, data }),
     inject: (host, text) => control({ host, action: 'inject', text }),

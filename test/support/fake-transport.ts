@@ -1,7 +1,7 @@
 // A transport for failover tests: each host URL answers as the test scripts it, and every call is recorded.
 
 import type { ServerFrame } from '../../shared/protocol.ts';
-import type { ConnectRequest, Connection, ConnectionListener, Transport } from '../../worker/transport.ts';
+import type { Connection, ConnectionListener, ConnectRequest, Transport } from '../../worker/transport.ts';
 
 /** accept: reaches welcome; refuse: fails at once; hang: never answers. */
 export type HostBehaviour = 'accept' | 'refuse' | 'hang';

@@ -1,7 +1,7 @@
 // A describe block's cluster and tabs, closed after each test.
 
 import type { ConnectOptions } from '../../src/index.ts';
-import { startCluster, type Cluster, type ClusterOptions } from './cluster.ts';
+import { type Cluster, type ClusterOptions, startCluster } from './cluster.ts';
 import { openTabsOn, type TestTab } from './tabs.ts';
 
 export interface Fixture {

@@ -1,27 +1,26 @@
 // A ConnectionListener that keeps what it is told, for transport tests to await.
 
 import { realClock } from '../../shared/clock.ts';
-import type { ServerFrame } from '../../shared/protocol.ts';
+import type { ServerFrame, TransportType } from '../../shared/protocol.ts';
 import type { Connection, ConnectionListener } from '../../worker/transport.ts';
-import type { TransportType } from '../../shared/protocol.ts';
 import { transports } from '../../worker/transports/index.ts';
+import { Inbox } from './inbox.ts';
 
-export class Recorder implements ConnectionListener {
-  readonly frames: ServerFrame[] = [];
+/** An Inbox of the frames a connection delivers, with what else it is told. */
+export class Recorder extends Inbox implements ConnectionListener {
   readonly protocolErrors: { what: string; reason: string }[] = [];
   readonly closedWith: string[] = [];
   /** Resolves with the reason given to closed(). */
   readonly ended: Promise<string>;
   #onClosed!: (reason: string) => void;
-  #wake: () => void = () => {};
 
   constructor() {
+    super();
     this.ended = new Promise((resolve) => (this.#onClosed = resolve));
   }
 
   frame(frame: ServerFrame): void {
-    this.frames.push(frame);
-    this.#wake();
+    this.push(frame);
   }
 
   closed(reason: string): void {
@@ -31,33 +30,6 @@ export class Recorder implements ConnectionListener {
 
   protocolError(what: string, reason: string): void {
     this.protocolErrors.push({ what, reason });
-    this.#wake();
-  }
-
-  /** Every frame up to and including the next with this op (rejects after `timeout` ms). */
-  async upTo(op: ServerFrame['op'], timeout = 5000): Promise<ServerFrame[]> {
-    const index = await this.#find(op, timeout);
-    return this.frames.splice(0, index + 1);
-  }
-
-  /** The first frame with this op, taken out; frames of other ops stay. */
-  async next<Op extends ServerFrame['op']>(op: Op, timeout = 5000): Promise<Extract<ServerFrame, { op: Op }>> {
-    const index = await this.#find(op, timeout);
-    return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { op: Op }>;
-  }
-
-  async #find(op: ServerFrame['op'], timeout: number): Promise<number> {
-    const deadline = performance.now() + timeout;
-    for (;;) {
-      const index = this.frames.findIndex((frame) => frame.op === op);
-      if (index >= 0) return index;
-      if (performance.now() > deadline)
-        throw new Error(`no ${op} within ${timeout} ms; got ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
   }
 }
 

@@ -2,8 +2,9 @@
 
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ConnectOptions } from '../../src/index.ts';
-import type { Cluster } from './cluster.ts';
 import type { WorkerProbe, WorkerSnapshot } from '../plugins/commands.ts';
+import type { Cluster } from './cluster.ts';
+import { until } from './until.ts';
 
 export interface TestTab {
   /** Evaluates `expression` in the tab (e.g. "tab.subscribe('x')") and returns its value. */
@@ -60,15 +61,6 @@ export function grown(from: WorkerSnapshot, to: WorkerSnapshot, n = 8): string[]
 /** Seconds the long-session test should run (LONG_SESSION_SECONDS), or 0 for its short version. */
 export async function longSessionSeconds(): Promise<number> {
   return (await executeServerCommand<{ seconds: number }, undefined>('long-session-config')).seconds;
-}
-
-/** Waits until `check` returns true, polling; fails after `ms` with `what`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Opens `n` tabs that connect with `options` and subscribe to `topic`; resolves once a host of `cluster` holds the topic. */

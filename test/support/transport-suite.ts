@@ -1,18 +1,12 @@
 // The behaviour every connection type shares, run against a real reference-server host by ws, http and poll tests.
 
 import { expect } from '@esm-bundle/chai';
+import { realClock } from '../../shared/clock.ts';
 import type { TransportType } from '../../shared/protocol.ts';
 import { transports } from '../../worker/transports/index.ts';
-import { startCluster, type Cluster } from './cluster.ts';
+import { type Cluster, startCluster } from './cluster.ts';
 import { open, Recorder } from './recorder.ts';
-
-async function until(condition: () => boolean, timeout = 5000): Promise<void> {
-  const deadline = performance.now() + timeout;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`not within ${timeout} ms: ${condition.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from './until.ts';
 
 export function transportSuite(type: TransportType): void {
   describe(`the ${type} transport`, () => {
@@ -83,9 +77,9 @@ export function transportSuite(type: TransportType): void {
     it('a bad frame from the host is reported by its op, and the connection carries on', async () => {
       const { connection, recorder } = await connect();
       await cluster.inject(0, '{"op":"msg","topic":"t","seq":"one","data":1}');
-      await until(() => recorder.protocolErrors.length === 1);
+      await until('the first protocol error', () => recorder.protocolErrors.length === 1);
       await cluster.inject(0, 'not json at all');
-      await until(() => recorder.protocolErrors.length === 2);
+      await until('the second protocol error', () => recorder.protocolErrors.length === 2);
       connection.send({ op: 'ping', t: 1 });
       await recorder.next('pong');
       expect(recorder.protocolErrors).to.deep.equal([

@@ -5,7 +5,8 @@ import { connect } from '../../../src/index.ts';
 import type { Cluster } from '../../support/cluster.ts';
 import { clusterWithTabs } from '../../support/fixture.ts';
 import { testOptions as options } from '../../support/options.ts';
-import { killWorker, range, seqsOf, until } from '../../support/tabs.ts';
+import { killWorker, range, seqsOf } from '../../support/tabs.ts';
+import { until } from '../../support/until.ts';
 
 describe('crashes (Chromium only: CDP Page.crash and Target.closeTarget)', () => {
   const fixture = clusterWithTabs();

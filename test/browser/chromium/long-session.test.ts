@@ -2,9 +2,10 @@
 
 import { expect } from '@esm-bundle/chai';
 import { connect } from '../../../src/index.ts';
-import { startCluster, type Cluster } from '../../support/cluster.ts';
+import { type Cluster, startCluster } from '../../support/cluster.ts';
 import { testOptions } from '../../support/options.ts';
-import { grown, longSessionSeconds, openTab, probeWorker, snapshotWorker, until } from '../../support/tabs.ts';
+import { grown, longSessionSeconds, openTab, probeWorker, snapshotWorker } from '../../support/tabs.ts';
+import { until } from '../../support/until.ts';
 
 /** Cycles of a tab opening, subscribing and closing, in the short version that npm test runs. */
 const CYCLES = 12;

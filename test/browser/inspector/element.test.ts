@@ -1,20 +1,20 @@
 // <switchboard-inspector> in a real page on a real broker and real hosts: it follows a failover, and its buttons reach the broker.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, type Board, type SwitchboardConfig } from '../../../src/index.ts';
+import { type Board, connect, type SwitchboardConfig } from '../../../src/index.ts';
 import '../../../src/inspector/element.ts';
 import type { SwitchboardInspector } from '../../../src/inspector/element.ts';
 import { installHook } from '../../../src/inspector/hook.ts';
-import { startCluster, type Cluster } from '../../support/cluster.ts';
-import { until } from '../../support/tabs.ts';
+import { type Cluster, startCluster } from '../../support/cluster.ts';
+import { until } from '../../support/until.ts';
 import { click, connectedIndex, field, inspectorOptions, planRow, timeline, topicRows } from './support.ts';
 
 describe('<switchboard-inspector>', () => {
   let cluster: Cluster | undefined;
   const boards: Board[] = [];
   afterEach(async () => {
-    document.querySelectorAll('switchboard-inspector').forEach((element) => element.remove());
-    boards.splice(0).forEach((board) => board.close());
+    for (const element of document.querySelectorAll('switchboard-inspector')) element.remove();
+    for (const board of boards.splice(0)) board.close();
     await cluster?.stop();
     cluster = undefined;
   });

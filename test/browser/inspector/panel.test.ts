@@ -2,9 +2,10 @@
 
 import { expect } from '@esm-bundle/chai';
 import type { BoardState } from '../../../src/index.ts';
-import { startPanel, type InspectedWindow } from '../../../src/inspector/panel.ts';
-import { startCluster, type Cluster } from '../../support/cluster.ts';
-import { openTab, until, type TestTab } from '../../support/tabs.ts';
+import { type InspectedWindow, startPanel } from '../../../src/inspector/panel.ts';
+import { type Cluster, startCluster } from '../../support/cluster.ts';
+import { openTab, type TestTab } from '../../support/tabs.ts';
+import { until } from '../../support/until.ts';
 import { click, connectedIndex, field, inspectorOptions, planRow, timeline } from './support.ts';
 
 /** inspectedWindow as DevTools gives it, but evaluating in `tab`: results come back as JSON, exceptions as exceptionInfo. */
@@ -25,7 +26,7 @@ describe('the DevTools panel', () => {
   const stops: (() => void)[] = [];
   const tabs: TestTab[] = [];
   afterEach(async () => {
-    stops.splice(0).forEach((stop) => stop());
+    for (const stop of stops.splice(0)) stop();
     await Promise.all(tabs.splice(0).map((tab) => tab.close()));
     await cluster?.stop();
     cluster = undefined;

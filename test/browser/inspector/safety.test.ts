@@ -1,12 +1,12 @@
 // Markup from a server or a page (a topic, an error's code and message) shows as text in the element and the panel, and runs nothing.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, type Board } from '../../../src/index.ts';
+import { type Board, connect } from '../../../src/index.ts';
 import '../../../src/inspector/element.ts';
 import { installHook } from '../../../src/inspector/hook.ts';
 import { startPanel } from '../../../src/inspector/panel.ts';
-import { startCluster, type Cluster } from '../../support/cluster.ts';
-import { until } from '../../support/tabs.ts';
+import { type Cluster, startCluster } from '../../support/cluster.ts';
+import { until } from '../../support/until.ts';
 import { connectedIndex, field, inspectorOptions, planRow, timeline, topicRows } from './support.ts';
 
 const TOPIC = '<img src=x onerror=alert(1)>';
@@ -35,7 +35,8 @@ describe('inspector safety', () => {
     const panel = document.body.appendChild(document.createElement('div'));
     const stop = startPanel(
       panel,
-      { eval: (expression, callback) => callback?.(JSON.parse(JSON.stringify((0, eval)(expression) ?? null))) },
+      // biome-ignore lint/security/noGlobalEval: the panel's eval runs its expressions in the inspected page, here this one.
+      { eval: (expression, callback) => callback?.(JSON.parse(JSON.stringify(globalThis.eval(expression) ?? null))) },
       200,
     );
     const views = [element.shadowRoot!, panel];
