@@ -1,8 +1,9 @@
 // Failure expiries in real IndexedDB: shared by every loop that opens the same store, and a memory fallback when it fails.
 
 import { expect } from '@esm-bundle/chai';
+import { realClock } from '../../shared/clock.ts';
 import { parseConfig } from '../../shared/config.ts';
-import { idbExpiryStore, type ExpiryStore } from '../../worker/expiry.ts';
+import { type ExpiryStore, idbExpiryStore } from '../../worker/expiry.ts';
 import { Failover } from '../../worker/failover.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeTransport, type HostBehaviour } from '../support/fake-transport.ts';
@@ -40,19 +41,23 @@ describe('expiry store (real IndexedDB)', () => {
     const name = storeName();
     const t0 = Date.now();
     const flakyDown = (url: string): HostBehaviour => (url === 'http://flaky.test' ? 'refuse' : 'accept');
-    expect(await firstAttempts(idbExpiryStore(name, expect.fail), t0, flakyDown)).to.deep.equal([
+    expect(await firstAttempts(idbExpiryStore(name, expect.fail, realClock), t0, flakyDown)).to.deep.equal([
       'http://flaky.test',
       'http://steady.test',
     ]);
 
     // A new worker (a reload, another tab) opens the store afresh; flaky is up again, but it failed 1 s ago.
     const up = (): HostBehaviour => 'accept';
-    expect(await firstAttempts(idbExpiryStore(name, expect.fail), t0 + 1000, up)).to.deep.equal(['http://steady.test']);
-    expect(await firstAttempts(idbExpiryStore(name, expect.fail), t0 + 2001, up)).to.deep.equal(['http://flaky.test']);
+    expect(await firstAttempts(idbExpiryStore(name, expect.fail, realClock), t0 + 1000, up)).to.deep.equal([
+      'http://steady.test',
+    ]);
+    expect(await firstAttempts(idbExpiryStore(name, expect.fail, realClock), t0 + 2001, up)).to.deep.equal([
+      'http://flaky.test',
+    ]);
   });
 
   it('keeps the later of two expiries and clears one on request', async () => {
-    const store = idbExpiryStore(storeName(), expect.fail);
+    const store = idbExpiryStore(storeName(), expect.fail, realClock);
     await store.fail('http://a.test', 5000);
     await store.fail('http://a.test', 3000);
     await store.fail('http://b.test', 7000);
@@ -64,7 +69,7 @@ describe('expiry store (real IndexedDB)', () => {
 
   it('falls back to memory with one warning when IndexedDB throws mid-run, and still honours expiries', async () => {
     const warnings: string[] = [];
-    const store = idbExpiryStore(storeName(), (message) => warnings.push(message));
+    const store = idbExpiryStore(storeName(), (message) => warnings.push(message), realClock);
     await store.fail('http://a.test', 5000);
     // What a closed or broken connection does: every new transaction throws.
     const transaction = IDBDatabase.prototype.transaction;
@@ -89,7 +94,7 @@ describe('expiry store (real IndexedDB)', () => {
     Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true });
     let store: ExpiryStore;
     try {
-      store = idbExpiryStore(storeName(), (message) => warnings.push(message));
+      store = idbExpiryStore(storeName(), (message) => warnings.push(message), realClock);
     } finally {
       Object.defineProperty(globalThis, 'indexedDB', original);
     }

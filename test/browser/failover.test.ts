@@ -3,12 +3,12 @@
 import { expect } from '@esm-bundle/chai';
 import { realClock } from '../../shared/clock.ts';
 import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
-import { idbExpiryStore } from '../../worker/expiry.ts';
 import type { FailoverEvents } from '../../shared/state.ts';
+import { idbExpiryStore } from '../../worker/expiry.ts';
 import { Failover } from '../../worker/failover.ts';
 import { transports } from '../../worker/transports/index.ts';
-import { startCluster, type Cluster } from '../support/cluster.ts';
-import { until } from '../support/tabs.ts';
+import { type Cluster, startCluster } from '../support/cluster.ts';
+import { until } from '../support/until.ts';
 
 /** A loop on the real world; `lines` reads its events as "name host type". */
 function realLoop(config: SwitchboardConfig) {
@@ -19,7 +19,7 @@ function realLoop(config: SwitchboardConfig) {
       clock: realClock,
       random: Math.random,
       transport: (request, listener) => transports[request.type](request, listener),
-      expiries: idbExpiryStore(`failover-e2e-${crypto.randomUUID()}`, (warning) => expect.fail(warning)),
+      expiries: idbExpiryStore(`failover-e2e-${crypto.randomUUID()}`, (warning) => expect.fail(warning), realClock),
     },
     {
       event: (name, detail) => name !== 'state' && events.push([name, detail as Record<string, unknown>]),

@@ -1,9 +1,10 @@
 // A connection's handshake, whatever carries it: frames that come before `welcome`.
 
 import { expect } from '@esm-bundle/chai';
-import type { ServerFrame } from '../../shared/protocol.ts';
+import type { ClientFrame, ServerFrame } from '../../shared/protocol.ts';
 import type { ConnectionListener } from '../../worker/transport.ts';
 import { establish } from '../../worker/transports/link.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 /** Opens a connection on a carrier that answers hello with `answer`; resolves how the attempt ended. */
 function handshake(answer: ServerFrame): Promise<string> {
@@ -14,14 +15,17 @@ function handshake(answer: ServerFrame): Promise<string> {
     protocolError: (what) => errors.push(what),
   };
   const opening = establish(
-    { url: 'http://host.test', type: 'ws', signal: new AbortController().signal },
+    { url: 'http://host.test', type: 'ws', signal: new AbortController().signal, clock: new FakeClock() },
     listener,
     (link) => (frame) => {
       if (frame.op === 'hello') queueMicrotask(() => link.receive({ frame: answer }));
     },
   );
   return opening.then(
-    (connection) => (connection.close(), 'connected'),
+    (connection) => {
+      connection.close();
+      return 'connected';
+    },
     (error: Error) => `failed: ${error.message}${errors.length ? ` (errors: ${errors.join()})` : ''}`,
   );
 }
@@ -37,5 +41,35 @@ describe('handshake', () => {
 
   it('fails the attempt with the reason of an error frame before welcome', async () => {
     expect(await handshake({ op: 'error', code: 'full', message: 'no room' })).to.equal('failed: full: no room');
+  });
+});
+
+describe('heartbeat on a connection', () => {
+  const H = 1000;
+
+  it('after welcome, pings every H on the clock and closes with "heartbeat timeout" after 2 × H of silence', async () => {
+    const clock = new FakeClock();
+    const sent: ClientFrame[] = [];
+    const closed: string[] = [];
+    const connection = await establish(
+      { url: 'http://host.test', type: 'ws', signal: new AbortController().signal, clock },
+      { frame: () => undefined, closed: (reason) => closed.push(reason), protocolError: () => undefined },
+      (link) => (frame) => {
+        sent.push(frame);
+        if (frame.op === 'hello')
+          queueMicrotask(() => link.receive({ frame: { op: 'welcome', v: 1, server: 'a', heartbeat: H } }));
+      },
+    );
+    expect(connection.welcome.heartbeat).to.equal(H);
+    const start = clock.now();
+    await clock.advance(2 * H - 1);
+    expect(closed).to.deep.equal([]);
+    expect(sent).to.deep.equal([
+      { op: 'hello', v: 1 },
+      { op: 'ping', t: start + H },
+    ]);
+    await clock.advance(1);
+    expect(closed).to.deep.equal(['heartbeat timeout']);
+    expect(clock.pending).to.equal(0);
   });
 });

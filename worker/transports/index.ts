@@ -1,7 +1,7 @@
 // Every connection type by its name, for the failover loop.
 
-import type { Transport } from '../transport.ts';
 import type { TransportType } from '../../shared/protocol.ts';
+import type { Transport } from '../transport.ts';
 import { http } from './http.ts';
 import { poll } from './poll.ts';
 import { ws } from './ws.ts';

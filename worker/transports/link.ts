@@ -1,8 +1,8 @@
 // One connection's life, whatever carries its frames: hello, welcome, heartbeat, and ending once.
 
-import { PROTOCOL_VERSION, type ClientFrame, type Decoded, type ServerFrame } from '../../shared/protocol.ts';
+import { type ClientFrame, type Decoded, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol.ts';
 import type { Connection, ConnectionListener, ConnectRequest } from '../transport.ts';
-import { startHeartbeat, type Heartbeat } from './heartbeat.ts';
+import { type Heartbeat, startHeartbeat } from './heartbeat.ts';
 
 /** What a carrier (WebSocket, HTTP stream, long poll) reports to its connection. */
 export interface Link {

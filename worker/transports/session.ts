@@ -1,6 +1,6 @@
 // The HTTP session that `http` and `poll` share: POST /session, then frames up in batched POST /send.
 
-import { encode, type ClientFrame } from '../../shared/protocol.ts';
+import { type ClientFrame, encode } from '../../shared/protocol.ts';
 import type { ConnectRequest } from '../transport.ts';
 import type { Link } from './link.ts';
 

@@ -1,6 +1,6 @@
 // The `ws` connection type: a WebSocket to {base}/ws, one frame per text message.
 
-import { decode, encode, type ClientFrame } from '../../shared/protocol.ts';
+import { type ClientFrame, decode, encode } from '../../shared/protocol.ts';
 import type { Transport } from '../transport.ts';
 import { establish, type Link } from './link.ts';
 

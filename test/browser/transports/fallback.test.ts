@@ -1,9 +1,9 @@
 // Type fallback: a host that refuses ws is reached over http, and one that refuses ws and http over poll.
 
 import { expect } from '@esm-bundle/chai';
-import type { Connection } from '../../../worker/transport.ts';
 import type { TransportType } from '../../../shared/protocol.ts';
-import { startCluster, type Cluster } from '../../support/cluster.ts';
+import type { Connection } from '../../../worker/transport.ts';
+import { type Cluster, startCluster } from '../../support/cluster.ts';
 import { open } from '../../support/recorder.ts';
 
 /** The types in order until one reaches welcome, as the failover loop tries them. */
