@@ -1,7 +1,7 @@
 // web-test-runner: every browser test in headless Debian Chromium, and in Firefox ESR where it is installed, against reference servers on loopback.
 import { existsSync } from 'node:fs';
-import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteer from 'puppeteer-core';
 import { register } from 'tsx/esm/api';
 

@@ -2,6 +2,7 @@
 // The `switchboard-server` command: one host (`--port 8001 --name a`), or the demo cluster (`--demo`).
 
 import { parseArgs } from 'node:util';
+import { messageOf } from '../shared/errors.ts';
 import type { TransportType } from '../shared/protocol.ts';
 import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
@@ -73,6 +74,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`switchboard-server: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  console.error(`switchboard-server: ${messageOf(error)}\n${USAGE}`);
   process.exit(1);
 });

@@ -1,16 +1,17 @@
 // One client connection on a host, whatever its type: hello, sub with replay, unsub, pub, ping.
 
+import { messageOf } from '../shared/errors.ts';
+import type { TransportType } from '../shared/protocol.ts';
 import {
+  type ClientFrame,
+  encode,
+  type FrameError,
   MAX_ID_LENGTH,
   PROTOCOL_VERSION,
-  encode,
   parse,
-  validateClientFrame,
-  type ClientFrame,
-  type FrameError,
   type ServerFrame,
+  validateClientFrame,
 } from '../shared/protocol.ts';
-import type { TransportType } from '../shared/protocol.ts';
 import type { Backplane, Message } from './backplane.ts';
 
 /** What a client needs from its host. */
@@ -216,8 +217,4 @@ export class Client {
       this.send({ op: 'nack', id, error: messageOf(error) });
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,10 +2,10 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parse, validateClientFrame } from '../shared/protocol.ts';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { TransportType } from '../shared/protocol.ts';
-import { MemoryBackplane, type Backplane, type Message } from './backplane.ts';
+import { parse, validateClientFrame } from '../shared/protocol.ts';
+import { type Backplane, MemoryBackplane, type Message } from './backplane.ts';
 import { Client, type ClientContext } from './client.ts';
 import { Fanout } from './fanout.ts';
 import { allowCors, answer, readBody } from './http.ts';

@@ -2,19 +2,19 @@
 
 import { Host, type ServerOptions } from './host.ts';
 
-export { Host, type Counts, type HostState, type ServerOptions } from './host.ts';
 export {
-  MemoryBackplane,
   type Backplane,
   type BackplaneStatus,
+  MemoryBackplane,
   type MemoryBackplaneOptions,
   type Message,
   type Published,
   type Replay,
 } from './backplane.ts';
-export { RedisBackplane, type RedisBackplaneOptions } from './redis-backplane.ts';
 export { controlHandler, startControl } from './control.ts';
-export { startFeed, type FeedOptions } from './feed.ts';
+export { type FeedOptions, startFeed } from './feed.ts';
+export { type Counts, Host, type HostState, type ServerOptions } from './host.ts';
+export { RedisBackplane, type RedisBackplaneOptions } from './redis-backplane.ts';
 
 /** Starts a host listening; several hosts given one backplane form a cluster. */
 export async function startServer(options: ServerOptions = {}): Promise<Host> {

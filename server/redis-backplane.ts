@@ -1,10 +1,11 @@
 // The Redis backplane: hosts in separate processes or machines share seq, history, publish ids and fan-out through one Redis.
 
 import { Redis } from 'ioredis';
+import { messageOf } from '../shared/errors.ts';
 import type { Backplane, BackplaneStatus, Message, Published, Replay } from './backplane.ts';
 import { HISTORY_LIMIT } from './history.ts';
 import { InOrder } from './redis-order.ts';
-import { PUBLISH, RAISE, SINCE, run } from './redis-scripts.ts';
+import { PUBLISH, RAISE, run, SINCE } from './redis-scripts.ts';
 
 export interface RedisBackplaneOptions {
   /** Where Redis is: redis://HOST:PORT (or rediss://, with a user, password and database as usual). */
@@ -144,7 +145,7 @@ export class RedisBackplane implements Backplane {
     try {
       return await command();
     } catch (error) {
-      throw new Error(`Redis at ${this.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`Redis at ${this.url} failed: ${messageOf(error)}`);
     }
   }
 
@@ -203,7 +204,7 @@ export class RedisBackplane implements Backplane {
       this.#ready.resolve();
     } catch (error) {
       // The connection went away again; its next `ready` recovers.
-      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#lastError = messageOf(error);
     }
   }
 

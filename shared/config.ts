@@ -1,6 +1,6 @@
 // Parse and check a Switchboard config; a ConfigError names the bad field by its path.
 
-import { ConfigError } from './errors.ts';
+import { ConfigError, SwitchboardError } from './errors.ts';
 import type { TransportType } from './protocol.ts';
 
 export { ConfigError };
@@ -72,6 +72,18 @@ export interface Settings {
 }
 
 export const DEFAULT_TYPES: readonly TransportType[] = ['ws', 'http', 'poll'];
+
+/** The host at `index` in the config; an error named for `call`, with the valid range, for any other index. */
+export function hostAt(settings: Settings, index: number, call: string): Host {
+  const host = Number.isInteger(index) ? settings.hosts[index] : undefined;
+  if (!host) {
+    throw new SwitchboardError(
+      'invalid-argument',
+      `${call}: index must be a host's index in the config, 0 to ${settings.hosts.length - 1}, got ${String(index)}`,
+    );
+  }
+  return host;
+}
 
 export const DEFAULTS = {
   connectTimeout: 2000,

@@ -1,16 +1,17 @@
 // Switchboard's page entry: connect() attaches this tab to the shared worker and hands back a Board.
 
-import { transfer, wrap, type Remote } from 'comlink';
-import { ConfigError } from '../shared/errors.ts';
-import type { BoardEvent, BoardEvents, TabMessage } from '../shared/state.ts';
+import { type Remote, transfer, transferHandlers, wrap } from 'comlink';
+import { ConfigError, receiveErrors, SwitchboardError } from '../shared/errors.ts';
+import type { BoardEvent, TabMessage } from '../shared/state.ts';
 import type { TabApi } from '../shared/tab-api.ts';
 import { VERSION } from '../shared/version.ts';
 import type { Board, ConnectOptions, MessageInfo } from './board.ts';
 
-export { ConfigError, VERSION };
 export type { ConnectionType, Group, Server, SwitchboardConfig } from '../shared/config.ts';
+export type { ErrorCode } from '../shared/errors.ts';
 export type { BoardEvent, BoardEvents, BoardState, Gap } from '../shared/state.ts';
 export type { Board, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
+export { ConfigError, SwitchboardError, VERSION };
 
 type OnMessage = (data: unknown, info: MessageInfo) => void;
 
@@ -25,6 +26,8 @@ interface Link {
 const GONE = Symbol('worker gone');
 
 export async function connect(options: ConnectOptions): Promise<Board> {
+  // Errors from the worker arrive with their class, code and path.
+  receiveErrors(transferHandlers);
   const name = options.name ?? `switchboard@${VERSION}`;
   const url = new URL(options.worker ?? new URL('./switchboard-worker.js', import.meta.url), location.href);
   // Safari ignores options.name: a name in the URL keeps workers apart in every engine.
@@ -78,7 +81,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     const channel = new MessageChannel();
     channel.port1.onmessage = dispatch;
     const failed = new Promise<never>((_, reject) => {
-      worker.onerror = () => reject(new Error(`Switchboard: the worker script ${url.pathname} failed to start`));
+      worker.onerror = () =>
+        reject(new SwitchboardError('worker-failed', `Switchboard: the worker script ${url.pathname} failed to start`));
     });
     const close = () => {
       releaseLock();
@@ -97,7 +101,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       return { tab, gone, releaseLock, close };
     } catch (error) {
       close();
-      throw revive(error);
+      throw error;
     }
   };
 
@@ -116,7 +120,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
   const call = async <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>): Promise<T> => {
     for (;;) {
-      if (closed) throw new Error('Switchboard: this board is closed');
+      if (closed) throw new SwitchboardError('closed', 'Switchboard: this board is closed');
       const current = await link;
       const result = await Promise.race([run(current.tab), current.gone]);
       if (result !== GONE) return result as T;
@@ -143,7 +147,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
 
   const board: Board = {
     async subscribe(topic, onMessage) {
-      if (typeof onMessage !== 'function') throw new TypeError('subscribe: onMessage must be a function');
+      if (typeof onMessage !== 'function')
+        throw new SwitchboardError('invalid-argument', 'subscribe: onMessage must be a function');
       const entry = topics.get(topic) ?? { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)) };
       topics.set(topic, entry);
       // A wrapper, so the same function subscribed twice is two subscriptions.
@@ -166,7 +171,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       const id = crypto.randomUUID();
       return call((tab) => tab.send(topic, data, id)).catch((error: Error) => {
         throw error.name === 'DataCloneError'
-          ? new TypeError(`send: data for "${topic}" cannot be cloned (${error.message})`)
+          ? new SwitchboardError('invalid-argument', `send: data for "${topic}" cannot be cloned (${error.message})`)
           : error;
       });
     },
@@ -208,11 +213,4 @@ function guard(run: () => void): void {
   } catch (error) {
     reportError(error);
   }
-}
-
-/** Errors cross from the worker as plain Errors: a ConfigError (only attach throws one) becomes one again. */
-function revive(error: unknown): unknown {
-  if (!(error instanceof Error) || error.name !== 'ConfigError') return error;
-  const [path, ...reason] = error.message.split(': ');
-  return new ConfigError(path!, reason.join(': '));
 }

@@ -1,9 +1,10 @@
 // board.fetch: a request tried on the cluster's hosts in the worker's order, run in the page so no body crosses the worker.
 
 import type { Remote } from 'comlink';
-import type { FetchInit } from './board.ts';
+import { SwitchboardError } from '../shared/errors.ts';
 import { onHost } from '../shared/paths.ts';
 import type { TabApi } from '../shared/tab-api.ts';
+import type { FetchInit } from './board.ts';
 
 /** Methods that may be sent twice without harm, so a request with one moves on to the next host. */
 const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
@@ -15,7 +16,10 @@ export async function fetchThrough(call: Call, path: string, init: FetchInit = {
   const plan = await call((tab) => tab.requestPlan());
   if (plan.hosts.length === 0) {
     const resting = plan.resting.map(({ host, until }) => `${host} until ${new Date(until).toISOString()}`).join(', ');
-    throw new Error(`fetch ${path}: every host failed within its failure expiry (${resting})`);
+    throw new SwitchboardError(
+      'unavailable',
+      `fetch ${path}: every host failed within its failure expiry (${resting})`,
+    );
   }
   const { retry, ...request } = init;
   const method = (request.method ?? 'GET').toUpperCase();
@@ -35,6 +39,7 @@ export async function fetchThrough(call: Call, path: string, init: FetchInit = {
       reason = `HTTP ${response.status}`;
     } catch (error) {
       if (request.signal?.aborted) throw error;
+      // fetch rejects with an Error. Not messageOf: importing it would grow the page entry, where errors.ts lives.
       reason = timeout.signal.aborted ? `no answer in ${plan.connectTimeout} ms` : (error as Error).message;
     } finally {
       clearTimeout(timer);
@@ -43,5 +48,5 @@ export async function fetchThrough(call: Call, path: string, init: FetchInit = {
     void call((tab) => tab.requestFailed(index, reason));
   }
   const why = retries ? 'every host failed' : `a ${method} is not retried on another host unless init.retry is true`;
-  throw new Error(`fetch ${path}: ${why}: ${failures.join(', ')}`);
+  throw new SwitchboardError('unavailable', `fetch ${path}: ${why}: ${failures.join(', ')}`);
 }

@@ -1,13 +1,14 @@
 // The broker: one failover loop, one topic table, one send queue and a state snapshot, shared by every tab.
 
-import type { Host, Settings } from '../shared/config.ts';
-import { onHost } from '../shared/paths.ts';
-import type { ClientFrame, ServerFrame } from '../shared/protocol.ts';
+import { type Host, hostAt, type Settings } from '../shared/config.ts';
+import { messageOf, SwitchboardError } from '../shared/errors.ts';
+import { type ClientFrame, MAX_TOPIC_LENGTH } from '../shared/protocol.ts';
 import type { BrokerEvents, BrokerState, FailoverEvents } from '../shared/state.ts';
 import type { RequestPlan } from '../shared/tab-api.ts';
-import { Failover, type FailoverWorld } from './failover.ts';
+import { Failover, type FailoverFrame, type FailoverWorld } from './failover.ts';
 import { drawPlan } from './plan.ts';
-import { TopicTable, type Subscriber } from './topics.ts';
+import { UrlResolver } from './resolver.ts';
+import { type Subscriber, TopicTable } from './topics.ts';
 
 export interface BrokerWorld extends FailoverWorld {
   /** Runs `flush` after the current turn (queueMicrotask), so each tab gets one batch per turn. */
@@ -21,8 +22,6 @@ interface PendingSend {
   reject(error: Error): void;
 }
 
-export const TOPIC_LIMIT = 256;
-
 export class Broker {
   #loop?: Failover;
   #connected = false;
@@ -33,8 +32,7 @@ export class Broker {
   #expiries: BrokerState['expiries'] = [];
   /** The try order while no loop runs (drawn once, like the loop's). */
   #idlePlan?: Host[];
-  /** resolve() calls waiting for the loop to reach a host. */
-  #waiting: { reached(host: Host): void; failed(error: Error): void }[] = [];
+  readonly #resolver: UrlResolver;
 
   #settings: Settings;
   readonly #world: BrokerWorld;
@@ -51,6 +49,21 @@ export class Broker {
 
     this.#loadBalance = settings.loadBalance;
     this.#topics = new TopicTable(world.schedule);
+    this.#resolver = new UrlResolver(
+      world,
+      {
+        settings: () => this.#settings,
+        connected: () => this.#connectedHost(),
+        plan: () => this.#plan(),
+        reach: () => {
+          const loop = this.#start();
+          // A loop that has already failed keeps trying slowly: give this caller a fresh set of rounds.
+          if (loop.state.failed) loop.reconnect();
+          this.#activity();
+        },
+      },
+      emit,
+    );
   }
 
   /**
@@ -86,17 +99,26 @@ export class Broker {
       JSON.stringify(data);
     } catch (error) {
       return Promise.reject(
-        new TypeError(`send: data for "${topic}" cannot be sent as JSON (${(error as Error).message})`),
+        new SwitchboardError(
+          'invalid-argument',
+          `send: data for "${topic}" cannot be sent as JSON (${messageOf(error)})`,
+        ),
       );
     }
     if (!this.#connected && this.#pending.size >= this.#settings.sendQueueLimit) {
       return Promise.reject(
-        new Error(`send: the queue is full (${this.#settings.sendQueueLimit} sends are waiting for a connection)`),
+        new SwitchboardError(
+          'queue-full',
+          `send: the queue is full (${this.#settings.sendQueueLimit} sends are waiting for a connection)`,
+        ),
       );
     }
     let resolve!: () => void;
     let reject!: (error: Error) => void;
-    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     const send: PendingSend = { frame: { op: 'pub', topic, data, id }, done, resolve, reject };
     this.#pending.set(id, send);
     this.#upstream(send.frame);
@@ -108,50 +130,24 @@ export class Broker {
     this.#start().reconnect();
   }
 
-  /** `path` on the connected host; when none is, on the first the loop reaches within connectCount rounds. */
-  async resolve(path: string): Promise<string> {
-    onHost('http://host', path, 'resolve');
-    const host =
-      this.#connectedHost() ??
-      (await new Promise<Host>((reached, failed) => {
-        this.#waiting.push({ reached, failed });
-        const loop = this.#start();
-        // A loop that has already failed keeps trying slowly: give this caller a fresh set of rounds.
-        if (loop.state.failed) loop.reconnect();
-        this.#activity();
-      }));
-    return onHost(host.url, path, 'resolve');
+  /** `path` on the connected host, or on the first the loop reaches (the URL resolver). */
+  resolve(path: string): Promise<string> {
+    return this.#resolver.resolve(path);
   }
 
-  /** The hosts a page's request should try, in order, and how (board.fetch runs in the page). */
-  async requestPlan(): Promise<RequestPlan> {
-    const now = this.#world.clock.now();
-    const known = await this.#world.expiries.all();
-    const connected = this.#connectedHost();
-    const plan = this.#plan().filter((host) => host !== connected);
-    const order = connected ? [connected, ...plan] : plan;
-    const rests = (host: Host) => (known.get(host.url) ?? 0) > now;
-    return {
-      hosts: order.filter((host) => !rests(host)).map(({ host, index, url }) => ({ host, index, url })),
-      resting: order.filter(rests).map(({ host, url }) => ({ host, until: known.get(url)! })),
-      connectTimeout: this.#settings.connectTimeout,
-      retryStatuses: this.#settings.retryStatuses,
-    };
+  /** The hosts a page's request should try (board.fetch). */
+  requestPlan(): Promise<RequestPlan> {
+    return this.#resolver.plan();
   }
 
-  /** A page's request begins on a host: reported as a connection attempt would be. */
+  /** A page's request begins on a host. */
   requestAttempt(index: number): void {
-    const { host } = this.#host(index, 'requestAttempt');
-    this.#emit('connect', { host, index, type: 'http', request: true });
+    this.#resolver.attempt(index);
   }
 
-  /** A page's request failed on a host: it gets its failure expiry, which the streaming loop honours too. */
+  /** A page's request failed on a host: the state shows the failure expiry it gets. */
   requestFailed(index: number, reason: string): void {
-    const { host, url } = this.#host(index, 'requestFailed');
-    void this.#world.expiries
-      .fail(url, this.#world.clock.now() + this.#settings.failureExpiry)
-      .then(() => this.#refreshExpiries());
-    this.#emit('connectFailed', { host, index, type: 'http', reason, request: true });
+    void this.#resolver.failed(index, reason).then(() => this.#refreshExpiries());
   }
 
   setLoadBalancing(on: boolean): void {
@@ -168,13 +164,13 @@ export class Broker {
     this.#idlePlan = undefined;
     this.#stopLoop();
     // Whatever held the old connection holds the new one: on connect, topics resubscribe and sends go out again.
-    if (this.#topics.size > 0 || this.#pending.size > 0 || this.#waiting.length > 0) this.#start();
+    if (this.#topics.size > 0 || this.#pending.size > 0 || this.#resolver.waiting) this.#start();
     this.#activity();
   }
 
   /** Forgets a host's failure expiry (an inspector action). */
   async clearExpiry(index: number): Promise<void> {
-    await this.#world.expiries.clear(this.#host(index, 'clearExpiry').url);
+    await this.#world.expiries.clear(hostAt(this.#settings, index, 'clearExpiry').url);
     await this.#refreshExpiries();
   }
 
@@ -197,9 +193,8 @@ export class Broker {
     this.#world.clock.clearTimeout(this.#idleTimer);
     this.#stopLoop();
     for (const send of this.#pending.values())
-      send.reject(new Error('send: Switchboard closed before the server acknowledged it'));
-    for (const waiter of this.#waiting.splice(0))
-      waiter.failed(new Error('resolve: Switchboard closed before a host answered'));
+      send.reject(new SwitchboardError('closed', 'send: Switchboard closed before the server acknowledged it'));
+    this.#resolver.close();
     this.#pending.clear();
   }
 
@@ -210,17 +205,9 @@ export class Broker {
 
   #plan(): Host[] {
     const plan = this.#loop?.state.plan.map(({ index }) => this.#settings.hosts[index]!);
-    return plan ?? (this.#idlePlan ??= drawPlan(this.#settings.plan, this.#loadBalance, this.#world.random));
-  }
-
-  /** The host at `index` in the config; a clear error, named for `call`, for any other index. */
-  #host(index: number, call: string): Host {
-    const host = Number.isInteger(index) ? this.#settings.hosts[index] : undefined;
-    if (!host)
-      throw new RangeError(
-        `${call}: index must be a host's index in the config, 0 to ${this.#settings.hosts.length - 1}, got ${String(index)}`,
-      );
-    return host;
+    if (plan) return plan;
+    this.#idlePlan ??= drawPlan(this.#settings.plan, this.#loadBalance, this.#world.random);
+    return this.#idlePlan;
   }
 
   /** Sends a frame if a host is connected; otherwise it goes out on the next connect. */
@@ -238,7 +225,7 @@ export class Broker {
     if (this.#loop) return this.#loop;
     const loop = new Failover({ ...this.#settings, loadBalance: this.#loadBalance }, this.#world, {
       event: (name, detail) => this.#onEvent(loop, name, detail),
-      frame: (frame) => this.#onFrame(loop, frame),
+      frame: (frame) => this.#onFrame(frame),
       protocolError: (what, reason) => this.#emit('error', { what, reason }),
     });
     this.#loop = loop;
@@ -259,46 +246,42 @@ export class Broker {
     if (name === 'state') {
       this.#publishState();
       // A failed host's expiry is written after its last connectFailed: the loop's next state change comes after it.
-      return void this.#refreshExpiries();
+      void this.#refreshExpiries();
+      return;
     }
+    if (name === 'connected') this.#connected = true;
+    if (name === 'disconnected') this.#connected = false;
+    this.#emit(name, detail as BrokerEvents[K]);
+    this.#resolver.hear(name);
     if (name === 'connected') {
-      this.#connected = true;
-      this.#emit(name, detail as BrokerEvents[K]);
-      const host = this.#connectedHost()!;
-      for (const waiter of this.#waiting.splice(0)) waiter.reached(host);
       // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
       for (const topic of this.#topics.names()) loop.send(this.#topics.subscription(topic));
       for (const send of this.#pending.values()) loop.send(send.frame);
-      return;
     }
-    if (name === 'disconnected') this.#connected = false;
-    if (name === 'failed') {
-      const tried = this.#settings.hosts.map((h) => h.host).join(', ');
-      const error = new Error(`resolve: no host answered in ${this.#settings.connectCount} rounds (tried ${tried})`);
-      for (const waiter of this.#waiting.splice(0)) waiter.failed(error);
-    }
-    this.#emit(name, detail as BrokerEvents[K]);
   }
 
-  #onFrame(loop: Failover, frame: ServerFrame): void {
+  #onFrame(frame: FailoverFrame): void {
     switch (frame.op) {
       case 'msg':
-        return this.#topics.message(frame.topic, frame.seq, frame.data);
+        this.#topics.message(frame.topic, frame.seq, frame.data);
+        break;
       case 'subscribed':
-        return this.#topics.subscribed(frame.topic, frame.seq, frame.recovered);
+        this.#topics.subscribed(frame.topic, frame.seq, frame.recovered);
+        break;
       case 'ack':
       case 'nack': {
         const send = this.#pending.get(frame.id);
-        if (!send) return;
+        if (!send) break;
         this.#pending.delete(frame.id);
+        const { topic } = send.frame;
         if (frame.op === 'ack') send.resolve();
-        else send.reject(new Error(`send: the server refused "${send.frame.topic}": ${frame.error}`));
-        return this.#activity();
+        else send.reject(new SwitchboardError('nack', `send: the server refused "${topic}": ${frame.error}`));
+        this.#activity();
+        break;
       }
-      case 'drain':
-        return loop.drop('drain', true);
       case 'error':
-        return this.#emit('error', { what: frame.code, reason: frame.message });
+        this.#emit('error', { what: frame.code, reason: frame.message });
+        break;
     }
   }
 
@@ -326,11 +309,14 @@ export class Broker {
   }
 }
 
-/** Topics as PROTOCOL.md allows them: a non-empty string of at most 256 UTF-16 units. */
+/** Topics as PROTOCOL.md allows them: a non-empty string of at most MAX_TOPIC_LENGTH UTF-16 units. */
 export function checkTopic(topic: unknown, call: string): asserts topic is string {
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > TOPIC_LIMIT) {
+  if (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
     const got =
       typeof topic === 'string' ? `a string of ${topic.length} characters` : topic === null ? 'null' : typeof topic;
-    throw new TypeError(`${call}: topic must be a non-empty string of at most ${TOPIC_LIMIT} characters, got ${got}`);
+    throw new SwitchboardError(
+      'invalid-argument',
+      `${call}: topic must be a non-empty string of at most ${MAX_TOPIC_LENGTH} characters, got ${got}`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 // Host failure expiries, kept in IndexedDB (idb-keyval) so every tab and worker honours them, with a memory fallback.
 
-import { createStore, del, entries, get, update, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, type UseStore, update } from 'idb-keyval';
 import type { Clock } from '../shared/clock.ts';
+import { messageOf } from '../shared/errors.ts';
 
 /** When each host (by base URL) may be tried again, in epoch milliseconds. */
 export interface ExpiryStore {
@@ -42,7 +43,7 @@ export function idbExpiryStore(
   try {
     db = createStore(`switchboard-${name}`, 'host-failures');
   } catch (error) {
-    warn(`IndexedDB unavailable (${reason(error)}): host failures are kept in memory for this worker only`);
+    warn(`IndexedDB unavailable (${messageOf(error)}): host failures are kept in memory for this worker only`);
   }
 
   const attempt = async <T>(what: string, run: (store: UseStore) => Promise<T>): Promise<T | undefined> => {
@@ -55,7 +56,7 @@ export function idbExpiryStore(
       return await Promise.race([run(db), timeout]);
     } catch (error) {
       db = undefined;
-      warn(`IndexedDB failed to ${what} (${reason(error)}): host failures are kept in memory for this worker only`);
+      warn(`IndexedDB failed to ${what} (${messageOf(error)}): host failures are kept in memory for this worker only`);
       return undefined;
     } finally {
       clock.clearTimeout(timer);
@@ -83,8 +84,4 @@ export function idbExpiryStore(
       return result;
     },
   };
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,10 +2,11 @@
 
 import type { Clock, Random } from '../shared/clock.ts';
 import type { Host, Settings } from '../shared/config.ts';
-import type { ExpiryStore } from './expiry.ts';
-import { drawPlan, startAfter } from './plan.ts';
+import { messageOf } from '../shared/errors.ts';
 import type { ClientFrame, ServerFrame, TransportType } from '../shared/protocol.ts';
 import type { AttemptInfo, FailoverEvents, FailoverState, FailoverStatus } from '../shared/state.ts';
+import type { ExpiryStore } from './expiry.ts';
+import { drawPlan, startAfter } from './plan.ts';
 import type { Connection, Transport } from './transport.ts';
 
 /** Everything the loop touches outside itself, so tests can hand it fakes. */
@@ -18,10 +19,13 @@ export interface FailoverWorld {
   online?: (listener: () => void) => () => void;
 }
 
+/** A frame from the connected host that the loop passes on: it handles a `drain` itself. */
+export type FailoverFrame = Exclude<ServerFrame, { op: 'drain' }>;
+
 export interface FailoverHandlers {
   event<K extends keyof FailoverEvents>(name: K, detail: FailoverEvents[K]): void;
   /** A frame from the connected host. */
-  frame(frame: ServerFrame): void;
+  frame(frame: FailoverFrame): void;
   /** A frame from the connected host that could not be used. */
   protocolError(what: string, reason: string): void;
 }
@@ -226,7 +230,12 @@ export class Failover {
     const opening = transport(
       { url: host.url, type, signal: abandon.signal, clock },
       {
-        frame: (frame) => current && this.#handlers.frame(frame),
+        frame: (frame) => {
+          if (!current) return;
+          // The host asks us to go: it rests for its failure expiry. (A drain before welcome fails the attempt in the link.)
+          if (frame.op === 'drain') this.drop('drain', true);
+          else this.#handlers.frame(frame);
+        },
         protocolError: (what, reason) => current && this.#handlers.protocolError(what, reason),
         closed: (reason) => current && end(reason),
       },
@@ -256,7 +265,7 @@ export class Failover {
       if (!this.#closed)
         this.#handlers.event('connectFailed', {
           ...info,
-          reason: error instanceof Error ? error.message : String(error),
+          reason: messageOf(error),
         });
       return undefined;
     } finally {

@@ -1,7 +1,8 @@
 // The worker entry: one broker for every tab that connects, as a SharedWorker or, where there is none, a dedicated Worker.
 
-import { expose } from 'comlink';
+import { expose, transferHandlers } from 'comlink';
 import { realClock } from '../shared/clock.ts';
+import { sendErrors } from '../shared/errors.ts';
 import { idbExpiryStore } from './expiry.ts';
 import { TabSession } from './tab-session.ts';
 import { TabSessions } from './tab-sessions.ts';
@@ -10,6 +11,9 @@ import { transports } from './transports/index.ts';
 declare const self: (SharedWorkerGlobalScope | DedicatedWorkerGlobalScope) & typeof globalThis;
 
 const shared = 'onconnect' in self;
+
+// An error thrown to a page keeps its code and path (shared/errors.ts).
+sendErrors(transferHandlers);
 
 const sessions = new TabSessions({
   mode: shared ? 'shared' : 'dedicated',

@@ -1,6 +1,7 @@
 // The sessions of the tabs attached to one worker: attach with version and config checks, liveness by Web Locks, events to every tab.
 
-import { ConfigError, parseConfig } from '../shared/config.ts';
+import { parseConfig } from '../shared/config.ts';
+import { ConfigError, SwitchboardError } from '../shared/errors.ts';
 import type { BoardState, BrokerEvents, BrokerState, TabMessage } from '../shared/state.ts';
 import type { AttachAnswer, AttachRequest } from '../shared/tab-api.ts';
 import { VERSION } from '../shared/version.ts';
@@ -47,7 +48,8 @@ export class TabSessions {
 
   async attach(tab: AttachedTab, request: AttachRequest<unknown>): Promise<AttachAnswer> {
     if (request.version !== VERSION) {
-      throw new Error(
+      throw new SwitchboardError(
+        'version',
         `Switchboard versions differ: the page is ${request.version}, the worker is ${VERSION}; give this build its own worker name`,
       );
     }

@@ -1,7 +1,7 @@
 // <switchboard-inspector>: the state view in any page, on the board it is given or on the page hook's board.
 
 import type { Board } from '../board.ts';
-import { probe, type Probe } from './probe.ts';
+import { type Probe, probe } from './probe.ts';
 import { InspectorView } from './view.ts';
 
 /** How often the view reads a fresh snapshot, in ms. */

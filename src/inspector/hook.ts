@@ -1,7 +1,7 @@
 // The page hook: connect() hands each board to globalThis.__switchboard when it exists; a DevTools panel reads it synchronously.
 
 import type { Board } from '../board.ts';
-import { probe, type Probe } from './probe.ts';
+import { type Probe, probe } from './probe.ts';
 import type { Action, Snapshot } from './snapshot.ts';
 
 export interface Hook {

@@ -1,5 +1,5 @@
 // The inspector's entry for pages: the <switchboard-inspector> element and the hook that makes a page's boards inspectable.
 
 export { SwitchboardInspector } from './element.ts';
-export { installHook, type Hook } from './hook.ts';
+export { type Hook, installHook } from './hook.ts';
 export type { Action, HostError, Snapshot, TimelineEntry, TimelineEvent } from './snapshot.ts';

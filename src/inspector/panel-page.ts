@@ -1,6 +1,6 @@
 // The script of the extension's panel.html: the panel on the page DevTools inspects.
 
-import { startPanel, type InspectedWindow } from './panel.ts';
+import { type InspectedWindow, startPanel } from './panel.ts';
 
 declare const chrome: { devtools: { inspectedWindow: InspectedWindow } };
 

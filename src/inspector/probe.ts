@@ -1,13 +1,14 @@
 // Watches one board for an inspector: the latest state, a timeline of its events and each host's last error.
 
+import { messageOf } from '../../shared/errors.ts';
 import type { BoardEvents, BoardState } from '../../shared/state.ts';
 import type { Board } from '../board.ts';
 import {
-  TIMELINE_EVENTS,
-  TIMELINE_LIMIT,
   type Action,
   type HostError,
   type Snapshot,
+  TIMELINE_EVENTS,
+  TIMELINE_LIMIT,
   type TimelineEntry,
 } from './snapshot.ts';
 
@@ -77,7 +78,7 @@ function watch(board: Board): Probe {
         read();
       } catch (error) {
         // The panel fires actions without waiting: a failed one shows in the timeline.
-        record('error', { what: `inspector ${action.do}`, reason: (error as Error).message });
+        record('error', { what: `inspector ${action.do}`, reason: messageOf(error) });
         throw error;
       }
     },

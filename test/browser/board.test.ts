@@ -1,11 +1,20 @@
 // connect() and the Board in real tabs on a real SharedWorker: sharing, config and version checks, bad calls, tab liveness.
 
 import { expect } from '@esm-bundle/chai';
-import { connect, ConfigError, VERSION, type Board, type ConnectOptions } from '../../src/index.ts';
+import {
+  type Board,
+  ConfigError,
+  type ConnectOptions,
+  connect,
+  type ErrorCode,
+  SwitchboardError,
+  VERSION,
+} from '../../src/index.ts';
 import { TabSession } from '../../worker/tab-session.ts';
 import { TabSessions } from '../../worker/tab-sessions.ts';
 import { testOptions } from '../support/options.ts';
-import { openTab, until } from '../support/tabs.ts';
+import { openTab } from '../support/tabs.ts';
+import { until } from '../support/until.ts';
 
 /** Options for a worker and a store of this test's own. */
 const options = (config: ConnectOptions['config'] = { hosts: ['http://127.0.0.1:9'] }) => testOptions(config);
@@ -21,7 +30,9 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 describe('board', () => {
   const boards: Board[] = [];
-  afterEach(() => boards.splice(0).forEach((board) => board.close()));
+  afterEach(() => {
+    for (const board of boards.splice(0)) board.close();
+  });
   const open = async (opts: ConnectOptions) => {
     const board = await connect(opts);
     boards.push(board);
@@ -82,6 +93,30 @@ describe('board', () => {
   it('says clearly when the worker script cannot start', async () => {
     const error = await rejection(connect({ ...options(), worker: '/no/such/worker.js' }));
     expect(error.message).to.equal('Switchboard: the worker script /no/such/worker.js failed to start');
+    expect((error as SwitchboardError).code).to.equal('worker-failed');
+  });
+
+  it('lets a caller branch on error codes, from the worker too', async () => {
+    const code = async (promise: Promise<unknown>): Promise<ErrorCode> => {
+      const error = await rejection(promise);
+      expect(error, error.message).to.be.instanceOf(SwitchboardError);
+      return (error as SwitchboardError).code;
+    };
+    const bad = await rejection(connect(options({ hosts: ['http://a'], connectCount: 0 })));
+    expect(bad).to.be.instanceOf(ConfigError);
+    expect(bad).to.be.instanceOf(SwitchboardError);
+    expect(bad).to.include({ name: 'ConfigError', code: 'config', path: 'connectCount' });
+
+    // Nothing answers on port 9: sends wait for a connection, and the queue holds one.
+    const board = await open(options({ hosts: ['http://127.0.0.1:9'], sendQueueLimit: 1 }));
+    void board.send('orders', 1).catch(() => undefined);
+    expect(await code(board.send('orders', 2))).to.equal('queue-full');
+    expect(await code(board.subscribe('', () => {}))).to.equal('invalid-argument');
+    expect(await code(board.resolve('https://elsewhere.test/x'))).to.equal('invalid-argument');
+    expect(await code(board.clearExpiry(3))).to.equal('invalid-argument');
+    board.close();
+    expect(await code(board.send('orders', 3))).to.equal('closed');
+    expect(await code(board.state())).to.equal('closed');
   });
 
   it('rejects bad calls with a clear error and keeps working', async () => {
@@ -127,6 +162,7 @@ describe('board', () => {
     expect(error.message).to.equal(
       `Switchboard versions differ: the page is 0.0.1, the worker is ${VERSION}; give this build its own worker name`,
     );
+    expect((error as SwitchboardError).code).to.equal('version');
   });
 
   it('checks the package version at the handshake', async () => {

@@ -1,9 +1,10 @@
 // The broker on a fake world: refcounted topics, resubscribe from the last seq, dedupe, gaps, the send queue, idle close.
 
 import { expect } from '@esm-bundle/chai';
+import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
+import { SwitchboardError } from '../../shared/errors.ts';
 import type { BrokerEvents, Delivery, Gap } from '../../shared/state.ts';
 import { Broker } from '../../worker/broker.ts';
-import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
 import { memoryExpiryStore } from '../../worker/expiry.ts';
 import type { Subscriber } from '../../worker/topics.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
@@ -131,9 +132,10 @@ describe('broker', () => {
     await ok;
     const error = await refused.then(
       () => undefined,
-      (e: Error) => e,
+      (e: SwitchboardError) => e,
     );
     expect(error?.message).to.equal('send: the server refused "orders": negative quantity');
+    expect(error?.code).to.equal('nack');
     broker.close();
   });
 
@@ -149,9 +151,9 @@ describe('broker', () => {
     const second = broker.send('t', 2, 'id-2');
     const third = broker.send('t', 3, 'id-3').then(
       () => 'sent',
-      (e: Error) => e.message,
+      (e: SwitchboardError) => `${e.code}: ${e.message}`,
     );
-    expect(await third).to.equal('send: the queue is full (2 sends are waiting for a connection)');
+    expect(await third).to.equal('queue-full: send: the queue is full (2 sends are waiting for a connection)');
     await clock.advance(1000);
     const pubs = transport.live!.sent.filter((f) => (f as { op: string }).op === 'pub');
     expect(pubs).to.deep.equal([
@@ -167,19 +169,21 @@ describe('broker', () => {
   it('rejects bad topics and data that is not JSON, and keeps working', async () => {
     const { broker, clock, sent } = setup();
     const subscriber = tab();
-    expect(() => broker.subscribe(subscriber, '')).to.throw(
-      TypeError,
-      'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
-    );
+    expect(() => broker.subscribe(subscriber, ''))
+      .to.throw(
+        SwitchboardError,
+        'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
+      )
+      .with.property('code', 'invalid-argument');
     expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw(
       'subscribe: topic must be a non-empty string of at most 256 characters, got number',
     );
     expect(() => broker.subscribe(subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
     const error = await broker.send('t', { n: 1n }, 'id').then(
       () => undefined,
-      (e: Error) => e.message,
+      (e: SwitchboardError) => `${e.code}: ${e.message}`,
     );
-    expect(error).to.match(/^send: data for "t" cannot be sent as JSON \(.+\)$/);
+    expect(error).to.match(/^invalid-argument: send: data for "t" cannot be sent as JSON \(.+\)$/);
     broker.subscribe(subscriber, 'fine');
     await clock.advance(0);
     expect(sent()).to.deep.equal([{ op: 'sub', topic: 'fine' }]);
@@ -269,10 +273,12 @@ describe('broker', () => {
     );
     const resolved = broker.resolve('/x').then(
       () => '',
-      (e: Error) => e.message,
+      (e: SwitchboardError) => `${e.code}: ${e.message}`,
     );
     await clock.advance(10_000);
-    expect(await resolved).to.equal('resolve: no host answered in 2 rounds (tried http://a.test, http://b.test)');
+    expect(await resolved).to.equal(
+      'unavailable: resolve: no host answered in 2 rounds (tried http://a.test, http://b.test)',
+    );
     broker.close();
   });
 
@@ -314,6 +320,20 @@ describe('broker', () => {
     broker.close();
   });
 
+  it('close() rejects unacknowledged sends and waiting resolves with code closed', async () => {
+    const { broker } = setup();
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'done',
+        (e: SwitchboardError) => `${e.code}: ${e.message}`,
+      );
+    const sent = outcome(broker.send('t', 1, 'id-1'));
+    const resolved = outcome(broker.resolve('/x'));
+    broker.close();
+    expect(await sent).to.equal('closed: send: Switchboard closed before the server acknowledged it');
+    expect(await resolved).to.equal('closed: resolve: Switchboard closed before a host answered');
+  });
+
   it('names the call and the valid range for a host index that is not in the config', async () => {
     const { broker } = setup();
     const error = await broker.clearExpiry(7).then(
@@ -321,9 +341,9 @@ describe('broker', () => {
       (e: Error) => e.message,
     );
     expect(error).to.equal("clearExpiry: index must be a host's index in the config, 0 to 1, got 7");
-    expect(() => broker.requestFailed(1.5, 'x')).to.throw(
-      "requestFailed: index must be a host's index in the config, 0 to 1, got 1.5",
-    );
+    expect(() => broker.requestFailed(1.5, 'x'))
+      .to.throw("requestFailed: index must be a host's index in the config, 0 to 1, got 1.5")
+      .with.property('code', 'invalid-argument');
     broker.close();
   });
 

@@ -1,7 +1,7 @@
 // Config parsing: every form of DESIGN.md, the defaults, and a ConfigError naming each bad field.
 
 import { expect } from '@esm-bundle/chai';
-import { ConfigError, parseConfig, type PlanNode } from '../../shared/config.ts';
+import { ConfigError, type PlanNode, parseConfig } from '../../shared/config.ts';
 
 /** The plan as nested arrays of "kind:" and host URLs, to compare shapes at a glance. */
 function shape(node: PlanNode): unknown {

@@ -2,10 +2,10 @@
 
 import { expect } from '@esm-bundle/chai';
 import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
-import { memoryExpiryStore, type ExpiryStore } from '../../worker/expiry.ts';
-import type { FailoverEvents } from '../../shared/state.ts';
-import { Failover, type FailoverWorld } from '../../worker/failover.ts';
 import type { ServerFrame } from '../../shared/protocol.ts';
+import type { FailoverEvents } from '../../shared/state.ts';
+import { type ExpiryStore, memoryExpiryStore } from '../../worker/expiry.ts';
+import { Failover, type FailoverWorld } from '../../worker/failover.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
 import { FakeTransport, type HostBehaviour } from '../support/fake-transport.ts';
 import { seededRandom } from '../support/random.ts';
@@ -260,7 +260,14 @@ describe('failover', () => {
     const { loop, lines, clock } = setup(
       { hosts: ['http://a.test'], types: ['ws'], failureExpiry: 0, connectCount: 1, maxReconnectDelay: 60_000 },
       () => 'refuse',
-      { online: (listener) => ((online = listener), () => (online = () => undefined)) },
+      {
+        online: (listener) => {
+          online = listener;
+          return () => {
+            online = () => undefined;
+          };
+        },
+      },
     );
     loop.start();
     await clock.advance(0);
@@ -293,6 +300,32 @@ describe('failover', () => {
       'connect http://b.test ws',
       'connected http://b.test ws',
     ]);
+    expect(await expiries.until('http://a.test')).to.equal(clock.now() + 3000);
+    loop.close();
+  });
+
+  it('a drain frame from the connected host drops it with its failure expiry, and is not passed on', async () => {
+    const { loop, lines, events, frames, expiries, transport, clock } = setup(
+      { hosts: ['http://a.test', 'http://b.test'], types: ['ws'], failureExpiry: 3000, reconnectDelay: 0 },
+      () => 'accept',
+    );
+    loop.start();
+    await clock.advance(0);
+    transport.live!.push({ op: 'drain' });
+    await clock.advance(0);
+    expect(lines()).to.deep.equal([
+      'connect http://a.test ws',
+      'connected http://a.test ws',
+      'disconnected http://a.test',
+      'connect http://b.test ws',
+      'connected http://b.test ws',
+    ]);
+    expect(events.find(([name]) => name === 'disconnected')?.[1]).to.deep.equal({
+      host: 'http://a.test',
+      index: 0,
+      reason: 'drain',
+    });
+    expect(frames).to.deep.equal([]);
     expect(await expiries.until('http://a.test')).to.equal(clock.now() + 3000);
     loop.close();
   });

@@ -1,7 +1,7 @@
 // Topic message rates from message counts read over time, and how the inspector words durations and events.
 
 import { expect } from '@esm-bundle/chai';
-import { describe as line, duration } from '../../src/inspector/format.ts';
+import { duration, describe as line } from '../../src/inspector/format.ts';
 import { RateMeter } from '../../src/inspector/rates.ts';
 
 describe('inspector rates and wording', () => {
