@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import puppeteer, { type CDPSession, type Page } from 'puppeteer-core';
 import type { BenchTab } from './page.ts';
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--headless=new',
   '--disable-gpu',

@@ -11,8 +11,8 @@ import { alternate, median } from './stats.ts';
 
 const ROUNDS = 3;
 /** The ping interval hosts announce: a silent host is dead after 2 × HEARTBEAT (PROTOCOL.md, "Liveness"). */
-export const HEARTBEAT = 250;
-export const CONNECT_TIMEOUT = 500;
+const HEARTBEAT = 250;
+const CONNECT_TIMEOUT = 500;
 /** Rounds start at least reconnectDelay apart (its default): the connection must be older before the host dies. */
 const RECONNECT_DELAY = 1000;
 

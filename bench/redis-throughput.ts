@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { MemoryBackplane, startServer } from '../server/index.ts';
+import { messageOf } from '../shared/errors.ts';
 import { type HostProcess, startHostProcess } from '../test/server/redis-hosts.ts';
 import { startRedis } from '../test/server/redis-server.ts';
 
@@ -194,6 +195,6 @@ function writeSection(section: string): void {
 }
 
 main().catch((error: unknown) => {
-  console.error(`redis-throughput: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`redis-throughput: ${messageOf(error)}`);
   process.exit(1);
 });

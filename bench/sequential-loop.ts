@@ -9,7 +9,13 @@ export interface LoopOptions {
   disconnected(): void;
 }
 
-type Frame = { op: string; topic?: string; seq?: number; data?: unknown; heartbeat?: number };
+interface Frame {
+  op: string;
+  topic?: string;
+  seq?: number;
+  data?: unknown;
+  heartbeat?: number;
+}
 
 export class SequentialLoop {
   /** Live topics and the last seq seen, to resume from on the next host, as Switchboard does. */

@@ -1,5 +1,6 @@
 // The benchmarks' server side: a child process running built reference hosts (dist/server) on loopback, driven over IPC.
 
+import { messageOf } from '../shared/errors.ts';
 import { type Host, MemoryBackplane, startServer } from './built-server.ts';
 import { clockNow, type ServerCommand, type ServerReply, type Topics } from './server-commands.ts';
 
@@ -117,7 +118,7 @@ process.on('message', (message: { id: number } & ServerCommand) => {
     .then(() => (run[message.cmd] as (args: unknown) => unknown)(message.args))
     .then(
       (result) => reply({ result }),
-      (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => reply({ error: messageOf(error) }),
     );
 });
 process.on('disconnect', () => void stop().then(() => process.exit(0)));

@@ -1,6 +1,7 @@
 // The control surface for tests and the demo: kill, blackhole, drain, restart, publish and count hosts, from loopback only.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { messageOf } from '../shared/errors.ts';
 import type { TransportType } from '../shared/protocol.ts';
 import type { Host } from './host.ts';
 import { applyHostAction, isHostAction } from './host-actions.ts';
@@ -31,7 +32,7 @@ export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
       const result = index === undefined ? hosts.map(describe) : await act(hosts, Number(index), action, request);
       answer(response, 200, JSON.stringify(result ?? null), 'application/json');
     } catch (error) {
-      answer(response, 400, error instanceof Error ? error.message : String(error));
+      answer(response, 400, messageOf(error));
     }
     return true;
   };

@@ -71,7 +71,7 @@ export interface Settings {
   retryStatuses: number[];
 }
 
-export const DEFAULT_TYPES: readonly TransportType[] = ['ws', 'http', 'poll'];
+const DEFAULT_TYPES: readonly TransportType[] = ['ws', 'http', 'poll'];
 
 /** The host at `index` in the config; an error named for `call`, with the valid range, for any other index. */
 export function hostAt(settings: Settings, index: number, call: string): Host {
@@ -85,7 +85,7 @@ export function hostAt(settings: Settings, index: number, call: string): Host {
   return host;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   connectTimeout: 2000,
   connectCount: 3,
   failureExpiry: 2000,

@@ -39,7 +39,7 @@ export function clusterPlugin(): ClusterPlugin {
   let next = 1;
 
   async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
-    const backplane = new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
+    const backplane = new MemoryBackplane({ historyLimit: options.historyLimit });
     const hosts = Array.from(
       { length: options.hosts ?? 1 },
       (_, i) => new Host({ ...options, name: `h${i}`, backplane }),

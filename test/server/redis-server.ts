@@ -19,13 +19,13 @@ export interface RedisServer {
 }
 
 /** Fails with one line saying how to install Redis when it is not installed. */
-export function requireRedis(): void {
+function requireRedis(): void {
   const found = spawnSync(redisServer, ['--version'], { stdio: 'ignore' });
   if (found.error)
     throw new Error(`${redisServer} is not installed: apt-get install -y redis-server, or set REDIS_SERVER`);
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

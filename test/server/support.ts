@@ -11,7 +11,7 @@ export async function startHosts(
   count: number,
   options: ServerOptions & { historyLimit?: number } = {},
 ): Promise<Host[]> {
-  const backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit ?? 1000 });
+  const backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit });
   const hosts = await Promise.all(
     Array.from({ length: count }, (_, i) => startServer({ ...options, backplane, name: `h${i}` })),
   );

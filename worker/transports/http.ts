@@ -1,5 +1,6 @@
 // The `http` connection type: HTTP streaming, frames down as `data:` lines of an event stream.
 
+import { messageOf } from '../../shared/errors.ts';
 import { decode } from '../../shared/protocol.ts';
 import type { Transport } from '../transport.ts';
 import { establish } from './link.ts';
@@ -18,7 +19,7 @@ export const http: Transport = (request, listener) =>
       let partial = '';
       for (;;) {
         const { value, done } = await reader.read().catch((error: unknown) => {
-          throw new Error(`/stream failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw new Error(`/stream failed: ${messageOf(error)}`);
         });
         if (done) throw new Error('the host ended the stream');
         // Any bytes, keep-alive comments included, show the host is alive.

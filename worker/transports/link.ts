@@ -1,5 +1,6 @@
 // One connection's life, whatever carries its frames: hello, welcome, heartbeat, and ending once.
 
+import { messageOf } from '../../shared/errors.ts';
 import { type ClientFrame, type Decoded, PROTOCOL_VERSION, type ServerFrame } from '../../shared/protocol.ts';
 import type { Connection, ConnectionListener, ConnectRequest } from '../transport.ts';
 import { type Heartbeat, startHeartbeat } from './heartbeat.ts';
@@ -90,5 +91,5 @@ export function establish(request: ConnectRequest, listener: ConnectionListener,
 
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+  return messageOf(reason ?? 'aborted');
 }

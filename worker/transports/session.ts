@@ -1,5 +1,6 @@
 // The HTTP session that `http` and `poll` share: POST /session, then frames up in batched POST /send.
 
+import { messageOf } from '../../shared/errors.ts';
 import { type ClientFrame, encode } from '../../shared/protocol.ts';
 import type { ConnectRequest } from '../transport.ts';
 import type { Link } from './link.ts';
@@ -22,7 +23,7 @@ export function carrySession(
   let url: SessionUrl | undefined;
   let queue: string[] = [];
   let sending = false;
-  const lost = (error: unknown) => link.lost(error instanceof Error ? error.message : String(error));
+  const lost = (error: unknown) => link.lost(messageOf(error));
 
   // One /send at a time keeps frames in order.
   const flush = async (): Promise<void> => {
@@ -68,7 +69,7 @@ export async function call(url: string, init: RequestInit, path: string, accept:
   try {
     response = await fetch(url, init);
   } catch (error) {
-    throw new Error(`${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path} failed: ${messageOf(error)}`);
   }
   if (response.ok || accept.includes(response.status)) return response;
   const why = (await response.text().catch(() => '')).slice(0, 200);

@@ -7,13 +7,18 @@ export function field(root: ParentNode, name: string): string {
   return root.querySelector(`[data-field="${name}"]`)?.textContent ?? '';
 }
 
-/** The plan row of the host with config index `index`: its cells' text. */
-export function planRow(
-  root: ParentNode,
-  index: number,
-):
-  | { order: string; host: string; expiry: string; error: string; connected: boolean; row: HTMLTableRowElement }
-  | undefined {
+/** A row of the plan table: its cells' text. */
+interface PlanRow {
+  order: string;
+  host: string;
+  expiry: string;
+  error: string;
+  connected: boolean;
+  row: HTMLTableRowElement;
+}
+
+/** The plan row of the host with config index `index`. */
+export function planRow(root: ParentNode, index: number): PlanRow | undefined {
   const row = root.querySelector<HTMLTableRowElement>(`[data-part="plan"] tbody tr[data-index="${index}"]`);
   if (!row) return undefined;
   const cells = [...row.cells].map((cell) => cell.textContent ?? '');
