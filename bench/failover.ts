@@ -10,7 +10,7 @@ import type { FailHow } from './server-commands.ts';
 import { alternate, median } from './stats.ts';
 
 const ROUNDS = 3;
-/** The ping interval hosts announce: a silent host is dead after 2 × HEARTBEAT (PROTOCOL.md, "Liveness"). */
+/** The ping interval hosts announce: a silent host is dead after 2 × HEARTBEAT (docs/PROTOCOL.md, "Liveness"). */
 const HEARTBEAT = 250;
 const CONNECT_TIMEOUT = 500;
 /** Rounds start at least reconnectDelay apart (its default): the connection must be older before the host dies. */

@@ -1,5 +1,7 @@
 // What the hosts of a cluster share: one seq per topic, the history, publish ids, and fan-out to every host.
 
+import { randomUUID } from 'node:crypto';
+import type { NackCode } from '../shared/protocol.ts';
 import { Dedupe } from './dedupe.ts';
 import { HISTORY_LIMIT, History, type Message, type Replay } from './history.ts';
 
@@ -12,11 +14,29 @@ export type Published = { message: Message; duplicate?: false } | { message?: un
 export type BackplaneStatus = { up: true } | { up: false; reason: string };
 
 /**
+ * What a backplane that lives elsewhere throws when a command fails, saying whether a publish happened:
+ * `unavailable` when it was refused before publishing, `unknown` when it was sent and no answer came.
+ * Either way the client retries with the same id, and dedupe publishes it once.
+ */
+export class BackplaneError extends Error {
+  override name = 'BackplaneError';
+  constructor(
+    readonly code: Extract<NackCode, 'unavailable' | 'unknown'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Every host of a cluster uses one backplane. It is asynchronous so that one living
  * elsewhere (Redis, NATS) can implement it; MemoryBackplane is the in-process one.
  */
 export interface Backplane {
-  /** Publishes on every host; `id`, when given, is published at most once per dedupe window. */
+  /**
+   * Publishes on every host; `id`, when given, is published at most once per dedupe window.
+   * Rejects with a BackplaneError when it cannot tell, or did not, publish.
+   */
   publish(topic: string, data: unknown, id?: string): Promise<Published>;
   /** Calls `listener` with every message published on any host, in seq order per topic. */
   listen(listener: (message: Message) => void): () => void;
@@ -26,6 +46,11 @@ export interface Backplane {
   since(topic: string, from: number): Promise<Replay>;
   /** Calls `listener` each time the backplane goes down or comes back; one in this process never does. */
   status?(listener: (status: BackplaneStatus) => void): () => void;
+  /**
+   * The history epoch: it changes whenever the history of the topics began again, so a client can tell a
+   * host that lost history from one with nothing new. Undefined until a backplane that lives elsewhere is reached.
+   */
+  epoch(): string | undefined;
 }
 
 export interface MemoryBackplaneOptions {
@@ -39,6 +64,8 @@ export class MemoryBackplane implements Backplane {
   readonly #history: History;
   readonly #dedupe: Dedupe;
   readonly #listeners = new Set<(message: Message) => void>();
+  // The history lives and dies with this object, so a new one (a restarted process) begins a new epoch.
+  readonly #epoch = randomUUID();
 
   constructor(options: MemoryBackplaneOptions = {}) {
     this.#history = new History(options.historyLimit ?? HISTORY_LIMIT);
@@ -63,5 +90,9 @@ export class MemoryBackplane implements Backplane {
 
   async since(topic: string, from: number): Promise<Replay> {
     return this.#history.since(topic, from);
+  }
+
+  epoch(): string {
+    return this.#epoch;
   }
 }

@@ -8,12 +8,16 @@ import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
 import { HISTORY_LIMIT } from './history.ts';
 import { startServer } from './index.ts';
-import { RedisBackplane } from './redis-backplane.ts';
+import { MAX_DEPTH } from './publishable.ts';
+import { COMMAND_TIMEOUT, RedisBackplane } from './redis-backplane.ts';
 
 const USAGE = `usage: switchboard-server [--port 8001] [--host 127.0.0.1] [--name a] [--heartbeat ms]
          [--history ${HISTORY_LIMIT}] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
+         [--max-depth ${MAX_DEPTH}]                      how deeply a pub's data may nest arrays and objects
+         [--forbid PREFIX[,PREFIX]]...         topics no client may sub or pub to (error/nack "forbidden")
          [--control PORT]                      control surface on 127.0.0.1:PORT (off by default)
          [--redis redis://127.0.0.1:6379]      share seq, history and fan-out with every host on this Redis
+         [--redis-timeout ${COMMAND_TIMEOUT}]                ms a Redis command may take; a pub past it is nacked "unknown"
        switchboard-server --demo [--port 8000] [--rate 2]`;
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -41,8 +45,11 @@ async function main(): Promise<void> {
       'max-frame': { type: 'string' },
       'session-expiry': { type: 'string' },
       refuse: { type: 'string' },
+      'max-depth': { type: 'string' },
+      forbid: { type: 'string', multiple: true },
       control: { type: 'string' },
       redis: { type: 'string' },
+      'redis-timeout': { type: 'string' },
       demo: { type: 'boolean' },
       rate: { type: 'string' },
       help: { type: 'boolean' },
@@ -56,7 +63,9 @@ async function main(): Promise<void> {
     return;
   }
   const historyLimit = number('history', values.history);
-  const backplane = values.redis === undefined ? undefined : new RedisBackplane({ url: values.redis, historyLimit });
+  const commandTimeout = number('redis-timeout', values['redis-timeout']);
+  const backplane =
+    values.redis === undefined ? undefined : new RedisBackplane({ url: values.redis, historyLimit, commandTimeout });
   const host = await startServer({
     backplane,
     port: number('port', values.port) ?? 8001,
@@ -67,6 +76,8 @@ async function main(): Promise<void> {
     maxFrameBytes: number('max-frame', values['max-frame']),
     sessionExpiry: number('session-expiry', values['session-expiry']),
     refuse: types(values.refuse),
+    maxDepth: number('max-depth', values['max-depth']),
+    forbid: values.forbid?.flatMap((list) => list.split(',').filter(Boolean)),
   });
   console.log(`switchboard host ${host.name} listening on ${host.url}`);
   const controlPort = number('control', values.control);

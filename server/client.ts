@@ -7,18 +7,27 @@ import {
   encode,
   type FrameError,
   MAX_ID_LENGTH,
+  type NackCode,
   PROTOCOL_VERSION,
   parse,
   type ServerFrame,
+  type TopicErrorCode,
   validateClientFrame,
 } from '../shared/protocol.ts';
-import type { Backplane, Message } from './backplane.ts';
+import { type Backplane, BackplaneError, type Message, type Replay } from './backplane.ts';
+import { msgText } from './fanout.ts';
+import { unpublishable } from './publishable.ts';
+import type { Refusals } from './refusals.ts';
 
 /** What a client needs from its host. */
 export interface ClientContext {
   readonly name: string;
   readonly heartbeat: number;
   readonly backplane: Backplane;
+  /** How deeply a pub's data may nest (ServerOptions.maxDepth). */
+  readonly maxDepth: number;
+  /** Topics refused before the backplane is asked. */
+  readonly refusals: Refusals;
   /** False while the host is blackholed: nothing is read or written. */
   answering(): boolean;
   subscribe(client: Client, topic: string): void;
@@ -35,8 +44,8 @@ export interface ClientOutput {
 interface Subscription {
   /** The newest seq this client was sent. */
   seq: number;
-  /** Live messages that arrive while the replay is read; undefined once it is sent. */
-  pending: Message[] | undefined;
+  /** Live messages, with their `msg` text, that arrive while the replay is read; undefined once it is sent. */
+  pending: [Message, string][] | undefined;
 }
 
 export class Client {
@@ -73,22 +82,17 @@ export class Client {
       this.#next(() => this.#handle(result.frame));
       return;
     }
-    // A pub whose id is usable gets a nack, so the sender learns its publish failed.
-    const id = (value as { op?: unknown; id?: unknown } | null)?.id;
-    if (result.error.what === 'pub' && typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) {
-      this.#next(() =>
-        this.#welcomed
-          ? this.send({ op: 'nack', id, error: result.error.reason })
-          : this.#reject(result.error, 'bad-frame'),
-      );
-    } else {
-      this.refuse(result.error, 'bad-frame');
-    }
+    this.#refuseFrame(value, result.error, { code: 'invalid', error: result.error.reason }, 'bad-frame');
   }
 
-  /** A frame over the host's size limit: refused unread. */
-  tooLarge(bytes: number, limit: number): void {
-    this.refuse({ what: `${bytes} bytes`, reason: `a frame may be at most ${limit} bytes` }, 'too-large');
+  /**
+   * A frame over the host's size limit: refused. `text`, when the frame was received whole anyway, is read only
+   * to find a pub's id, so its sender learns that this publish failed.
+   */
+  tooLarge(bytes: number, limit: number, text?: string): void {
+    const error = { what: `${bytes} bytes`, reason: `a frame may be at most ${limit} bytes (maxFrameBytes)` };
+    const nack = { code: 'too-large' as const, error: `${error.what}: ${error.reason}` };
+    this.#refuseFrame(text === undefined ? undefined : parse(text).value, error, nack, 'too-large');
   }
 
   /** Answers a frame that cannot be used with `error`; before hello, that ends the connection. */
@@ -100,7 +104,7 @@ export class Client {
   deliver(message: Message, text: string): void {
     const subscription = this.#subscriptions.get(message.topic);
     if (!subscription) return;
-    if (subscription.pending) subscription.pending.push(message);
+    if (subscription.pending) subscription.pending.push([message, text]);
     else if (message.seq > subscription.seq) {
       subscription.seq = message.seq;
       this.#write(text);
@@ -147,6 +151,16 @@ export class Client {
       .catch((error: unknown) => this.close('internal', `the host failed: ${messageOf(error)}`));
   }
 
+  // A pub whose id is usable gets a nack, so the sender learns its publish failed; anything else, an error.
+  #refuseFrame(value: unknown, error: FrameError, nack: { code: NackCode; error: string }, errorCode: string): void {
+    const { op, id } = (value ?? {}) as { op?: unknown; id?: unknown };
+    if (op === 'pub' && typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) {
+      this.#next(() => (this.#welcomed ? this.#nack(id, nack.code, nack.error) : this.#reject(error, errorCode)));
+    } else {
+      this.refuse(error, errorCode);
+    }
+  }
+
   #reject(error: FrameError, code: string): void {
     const message = `${error.what}: ${error.reason}`;
     if (this.#welcomed) this.send({ op: 'error', code, message });
@@ -169,6 +183,7 @@ export class Client {
           v: PROTOCOL_VERSION,
           server: this.#context.name,
           heartbeat: this.#context.heartbeat,
+          epoch: this.#context.backplane.epoch(),
         });
       case 'sub':
         return this.#subscribe(frame.topic, frame.from);
@@ -183,38 +198,61 @@ export class Client {
   }
 
   async #subscribe(topic: string, from: number | undefined): Promise<void> {
+    const refusal = this.#context.refusals.sub(topic);
+    if (refusal) return this.#refuseTopic(topic, refusal.code, refusal.reason);
     const subscription: Subscription = { seq: 0, pending: [] };
     if (!this.#subscriptions.has(topic)) this.#context.subscribe(this, topic);
     this.#subscriptions.set(topic, subscription);
     const { backplane } = this.#context;
+    let replay: Replay;
     try {
-      const replay =
+      replay =
         from === undefined
           ? { messages: [], seq: await backplane.seq(topic), recovered: true }
           : await backplane.since(topic, from);
-      // Unsubscribed, or subscribed again, while the replay was read.
-      if (this.#subscriptions.get(topic) !== subscription) return;
-      const pending = subscription.pending ?? [];
-      subscription.pending = undefined;
-      for (const message of replay.messages) this.deliver(message, encode({ op: 'msg', ...message }));
-      subscription.seq = Math.max(subscription.seq, replay.seq);
-      this.send({ op: 'subscribed', topic, seq: replay.seq, recovered: replay.recovered });
-      for (const message of pending) this.deliver(message, encode({ op: 'msg', ...message }));
     } catch (error) {
-      if (this.#subscriptions.get(topic) === subscription) {
-        this.#subscriptions.delete(topic);
-        this.#context.unsubscribe(this, topic);
-      }
-      this.send({ op: 'error', code: 'backplane', message: `sub ${topic}: ${messageOf(error)}` });
+      // Transient whatever went wrong: the client retries the sub with backoff.
+      if (this.#subscriptions.get(topic) === subscription) this.#refuseTopic(topic, 'unavailable', messageOf(error));
+      return;
     }
+    // Unsubscribed, or subscribed again, while the replay was read.
+    if (this.#subscriptions.get(topic) !== subscription) return;
+    const pending = subscription.pending ?? [];
+    subscription.pending = undefined;
+    let recovered = replay.recovered;
+    for (const message of replay.messages) {
+      const text = msgText(message);
+      // A stored message no client can be sent is skipped, and the replay says so, rather than losing the sub.
+      if (text === undefined) recovered = false;
+      else this.deliver(message, text);
+    }
+    subscription.seq = Math.max(subscription.seq, replay.seq);
+    this.send({ op: 'subscribed', topic, seq: replay.seq, recovered, epoch: backplane.epoch() });
+    for (const [message, text] of pending) this.deliver(message, text);
+  }
+
+  /** Answers a sub with an `error` naming its topic; the topic is no longer subscribed. */
+  #refuseTopic(topic: string, code: TopicErrorCode, reason: string): void {
+    if (this.#subscriptions.delete(topic)) this.#context.unsubscribe(this, topic);
+    this.send({ op: 'error', code, topic, message: `sub ${topic}: ${reason}` });
   }
 
   async #publish(topic: string, data: unknown, id: string): Promise<void> {
+    const refusal = this.#context.refusals.pub(topic);
+    if (refusal) return this.#nack(id, refusal.code, refusal.reason);
+    // Checked before the backplane gives it a seq, so no seq is spent on a message that cannot be delivered.
+    const invalid = unpublishable(data, this.#context.maxDepth);
+    if (invalid) return this.#nack(id, 'invalid', invalid);
     try {
       await this.#context.backplane.publish(topic, data, id);
       this.send({ op: 'ack', id });
     } catch (error) {
-      this.send({ op: 'nack', id, error: messageOf(error) });
+      // Only a BackplaneError says whether it published; anything else may have, so the client retries.
+      this.#nack(id, error instanceof BackplaneError ? error.code : 'unknown', messageOf(error));
     }
+  }
+
+  #nack(id: string, code: NackCode, error: string): void {
+    this.send({ op: 'nack', id, code, error });
   }
 }

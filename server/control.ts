@@ -2,7 +2,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { messageOf } from '../shared/errors.ts';
-import type { TransportType } from '../shared/protocol.ts';
+import type { TopicErrorCode, TransportType } from '../shared/protocol.ts';
 import type { Host } from './host.ts';
 import { applyHostAction, isHostAction } from './host-actions.ts';
 import { answer, readBody } from './http.ts';
@@ -13,7 +13,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Handles `{prefix}/hosts` (GET: the hosts) and `{prefix}/hosts/I/ACTION` (POST kill, blackhole,
- * drain, end-sessions, restart, disconnect {reason}, publish {topic, data}, inject {text}, refuse [types]; GET counts).
+ * drain, end-sessions, restart, disconnect {reason}, publish {topic, data}, inject {text}, refuse [types],
+ * files {status}, refuse-subscriptions {code: "unavailable" | "forbidden" | "invalid" | null}; GET counts).
  * Resolves false for any other path, so it can share a server.
  */
 export function controlHandler(hosts: readonly Host[], prefix = ''): Handler {
@@ -104,6 +105,13 @@ async function act(
       }
       host.refuse(body as TransportType[]);
       break;
+    case 'refuse-subscriptions': {
+      const code = (body as { code?: unknown } | undefined)?.code ?? null;
+      if (code !== null && code !== 'unavailable' && code !== 'forbidden' && code !== 'invalid')
+        throw new Error('refuse-subscriptions: code must be "unavailable", "forbidden", "invalid" or null');
+      host.refuseSubscriptions(code as TopicErrorCode | null);
+      break;
+    }
     default:
       throw new Error(`unknown action ${action ?? '(none)'}`);
   }

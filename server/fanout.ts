@@ -4,6 +4,18 @@ import { encode } from '../shared/protocol.ts';
 import type { Message } from './backplane.ts';
 import type { Client } from './client.ts';
 
+/**
+ * A message's `msg` frame, or undefined when its data cannot be encoded (nested too deep for the call stack,
+ * stored by a host that did not check it). Such a message is skipped: one message, never the connection.
+ */
+export function msgText(message: Message): string | undefined {
+  try {
+    return encode({ op: 'msg', topic: message.topic, seq: message.seq, data: message.data });
+  } catch {
+    return undefined;
+  }
+}
+
 export class Fanout {
   readonly #subscribers = new Map<string, Set<Client>>();
 
@@ -24,7 +36,8 @@ export class Fanout {
   deliver(message: Message): void {
     const clients = this.#subscribers.get(message.topic);
     if (!clients) return;
-    const text = encode({ op: 'msg', topic: message.topic, seq: message.seq, data: message.data });
+    const text = msgText(message);
+    if (text === undefined) return;
     for (const client of clients) client.deliver(message, text);
   }
 

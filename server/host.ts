@@ -1,14 +1,16 @@
-// One reference-server host: PROTOCOL.md over ws, http and poll on one port, and the switches tests turn.
+// One reference-server host: docs/PROTOCOL.md over ws, http and poll on one port, and the switches tests turn.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import type { TransportType } from '../shared/protocol.ts';
+import type { TopicErrorCode, TransportType } from '../shared/protocol.ts';
 import { parse, validateClientFrame } from '../shared/protocol.ts';
 import { type Backplane, MemoryBackplane, type Message } from './backplane.ts';
 import { Client, type ClientContext } from './client.ts';
 import { Fanout } from './fanout.ts';
 import { allowCors, answer, readBody } from './http.ts';
+import { MAX_DEPTH, unpublishable } from './publishable.ts';
+import { Refusals } from './refusals.ts';
 import { Session } from './session.ts';
 
 export interface ServerOptions {
@@ -26,12 +28,16 @@ export interface ServerOptions {
   heartbeat?: number;
   /** The largest frame (or /send body) accepted, in bytes; default 1 MiB. */
   maxFrameBytes?: number;
+  /** How deeply a pub's data may nest arrays and objects ([1] is 1 deep); deeper is nacked `invalid`. Default 64. */
+  maxDepth?: number;
   /** A session with no open stream or poll for this many ms ends; default 30000. */
   sessionExpiry?: number;
   /** The longest a poll is held before it answers []; default 25000. */
   pollWait?: number;
   /** Connection types this host refuses with 404, to test falling back to the next type. */
   refuse?: TransportType[];
+  /** Topic prefixes no client may use: a sub gets `error` `forbidden`, a pub `nack` `forbidden`. */
+  forbid?: string[];
 }
 
 /** `down`: killed, not listening. `blackholed`: accepts TCP, never answers. */
@@ -48,7 +54,7 @@ export interface Counts {
 
 export class Host {
   readonly backplane: Backplane;
-  readonly #options: Required<Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse'>>;
+  readonly #options: Required<Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse' | 'forbid'>>;
   readonly #server: Server;
   readonly #sockets: WebSocketServer;
   readonly #connections = new Set<Socket>();
@@ -56,6 +62,7 @@ export class Host {
   readonly #sessions = new Map<string, Session>();
   readonly #fanout = new Fanout();
   readonly #context: ClientContext;
+  readonly #refusals: Refusals;
   readonly #stopListening: () => void;
   readonly #stopWatching: () => void;
   readonly #name: string | undefined;
@@ -72,6 +79,7 @@ export class Host {
       hostname: options.hostname ?? '127.0.0.1',
       heartbeat: options.heartbeat ?? 15_000,
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+      maxDepth: options.maxDepth ?? MAX_DEPTH,
       sessionExpiry: options.sessionExpiry ?? 30_000,
       pollWait: options.pollWait ?? 25_000,
     };
@@ -81,6 +89,7 @@ export class Host {
     this.#refused = new Set(options.refuse);
     this.backplane = options.backplane ?? new MemoryBackplane({ historyLimit: options.historyLimit });
     this.#name = options.name;
+    this.#refusals = new Refusals(options.forbid);
     const fanout = this.#fanout;
     const host = this;
     this.#context = {
@@ -89,6 +98,8 @@ export class Host {
       },
       heartbeat: this.#options.heartbeat,
       backplane: this.backplane,
+      maxDepth: this.#options.maxDepth,
+      refusals: this.#refusals,
       answering: () => this.#state === 'up',
       subscribe: (client, topic) => fanout.add(topic, client),
       unsubscribe: (client, topic) => fanout.remove(topic, client),
@@ -198,7 +209,8 @@ export class Host {
   /** Publishes on the backplane as a client's pub would, checked by the same rules. */
   async publish(topic: string, data: unknown): Promise<Message> {
     const checked = validateClientFrame({ op: 'pub', topic, data, id: 'control' });
-    if (checked.error) throw new Error(`publish: ${checked.error.reason}`);
+    const invalid = checked.error?.reason ?? unpublishable(data, this.#options.maxDepth);
+    if (invalid) throw new Error(`publish: ${invalid}`);
     const published = await this.backplane.publish(topic, data);
     if (!published.message) throw new Error('a publish without an id cannot be a duplicate');
     return published.message;
@@ -212,6 +224,11 @@ export class Host {
   /** Switches the types this host refuses with 404. */
   refuse(types: TransportType[]): void {
     this.#refused = new Set(types);
+  }
+
+  /** Answers every `sub` with an `error` of this code (naming its topic) from now on; null takes subs again. */
+  refuseSubscriptions(code: TopicErrorCode | null): void {
+    this.#refusals.refuseSubscriptions(code);
   }
 
   counts(): Counts {
@@ -248,7 +265,9 @@ export class Host {
     this.#clients.add(client);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      if (bytes.length > this.#options.maxFrameBytes) client.tooLarge(bytes.length, this.#options.maxFrameBytes);
+      // Received whole anyway (up to ws's maxPayload), so a pub's id can be read and the pub nacked.
+      if (bytes.length > this.#options.maxFrameBytes)
+        client.tooLarge(bytes.length, this.#options.maxFrameBytes, isBinary ? undefined : bytes.toString('utf8'));
       else if (isBinary) client.refuse({ what: 'binary message', reason: 'frames are text' }, 'bad-frame');
       else client.receive(bytes.toString('utf8'));
     });

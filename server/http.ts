@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Lets pages of any origin use the host (PROTOCOL.md, "Transports"). */
+/** Lets pages of any origin use the host (docs/PROTOCOL.md, "Transports"). */
 export function allowCors(response: ServerResponse): void {
   response.setHeader('access-control-allow-origin', '*');
   response.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');

@@ -1,11 +1,19 @@
 // The Redis backplane: hosts in separate processes or machines share seq, history, publish ids and fan-out through one Redis.
 
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { messageOf } from '../shared/errors.ts';
-import type { Backplane, BackplaneStatus, Message, Published, Replay } from './backplane.ts';
+import {
+  type Backplane,
+  BackplaneError,
+  type BackplaneStatus,
+  type Message,
+  type Published,
+  type Replay,
+} from './backplane.ts';
 import { HISTORY_LIMIT } from './history.ts';
 import { InOrder } from './redis-order.ts';
-import { PUBLISH, RAISE, run, SINCE } from './redis-scripts.ts';
+import { EPOCH, PUBLISH, RAISE, run, SINCE } from './redis-scripts.ts';
 
 export interface RedisBackplaneOptions {
   /** Where Redis is: redis://HOST:PORT (or rediss://, with a user, password and database as usual). */
@@ -16,9 +24,17 @@ export interface RedisBackplaneOptions {
   dedupeWindow?: number;
   /** Put before every key and channel, so clusters can share one Redis; default `switchboard:`. */
   prefix?: string;
+  /**
+   * How long a command may go unanswered, in ms; default COMMAND_TIMEOUT (5000). A pub past it is nacked
+   * `unknown`: it may still be published, so the client sends it again with the same id.
+   */
+  commandTimeout?: number;
   /** Where lines about the Redis connection go; default console.error. */
   log?: (line: string) => void;
 }
+
+/** How long a Redis command may go unanswered when no commandTimeout is given, in ms. */
+export const COMMAND_TIMEOUT = 5000;
 
 /** A stream entry as XRANGE answers it: [id, [field, value, ...]]. */
 type Entry = [id: string, fields: string[]];
@@ -30,7 +46,6 @@ const OPTIONS = {
   autoResendUnfulfilledCommands: false,
   autoResubscribe: false,
   connectTimeout: 2000,
-  commandTimeout: 5000,
   maxRetriesPerRequest: 0,
   retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
 };
@@ -40,6 +55,7 @@ export class RedisBackplane implements Backplane {
   readonly #historyLimit: number;
   readonly #dedupeWindow: number;
   readonly #prefix: string;
+  readonly #commandTimeout: number;
   readonly #log: (line: string) => void;
   /** Commands; a connection that subscribes can send nothing else. */
   readonly #redis: Redis;
@@ -49,6 +65,8 @@ export class RedisBackplane implements Backplane {
   readonly #listeners = new Set<(message: Message) => void>();
   readonly #statusListeners = new Set<(status: BackplaneStatus) => void>();
   #status: BackplaneStatus = { up: false, reason: 'not connected yet' };
+  /** The cluster's history epoch, as Redis last said; kept across outages to be set again if Redis lost it. */
+  #epoch: string | undefined;
   /** The outage has been logged and told to hosts. */
   #announced = false;
   #lastError = '';
@@ -64,6 +82,7 @@ export class RedisBackplane implements Backplane {
     this.#historyLimit = options.historyLimit ?? HISTORY_LIMIT;
     this.#dedupeWindow = options.dedupeWindow ?? 10 * 60_000;
     this.#prefix = options.prefix ?? 'switchboard:';
+    this.#commandTimeout = options.commandTimeout ?? COMMAND_TIMEOUT;
     this.#log = options.log ?? ((line) => console.error(`switchboard: ${line}`));
     this.#channel = `${this.#prefix}messages`;
     let resolve = () => {};
@@ -119,6 +138,10 @@ export class RedisBackplane implements Backplane {
     return { messages, seq, recovered: from >= seq || messages[0]?.seq === from + 1 };
   }
 
+  epoch(): string | undefined {
+    return this.#epoch;
+  }
+
   /** Disconnects from Redis for good. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -127,7 +150,7 @@ export class RedisBackplane implements Backplane {
   }
 
   #connect(): Redis {
-    const redis = new Redis(this.url, OPTIONS);
+    const redis = new Redis(this.url, { ...OPTIONS, commandTimeout: this.#commandTimeout });
     redis.on('error', (error: Error) => (this.#lastError = error.message));
     redis.on('close', () => this.#down(this.#lastError || 'the connection closed'));
     redis.on('ready', () => void this.#recover());
@@ -138,14 +161,21 @@ export class RedisBackplane implements Backplane {
     return `${this.#prefix}${kind}:${name}`;
   }
 
-  /** Runs a command while Redis is up; otherwise, and when it fails, says what is wrong in the user's words. */
+  /**
+   * Runs a command while Redis is up. When it cannot, or fails, throws a BackplaneError that says in the user's
+   * words what is wrong and whether the command ran: `unavailable` when it surely did not, else `unknown`.
+   */
   async #command<T>(command: () => Promise<T>): Promise<T> {
     if (!this.#status.up)
-      throw new Error(`Redis at ${this.url} is unavailable (${this.#status.reason}): try again when it is back`);
+      throw new BackplaneError(
+        'unavailable',
+        `Redis at ${this.url} is unavailable (${this.#status.reason}): try again when it is back`,
+      );
     try {
       return await command();
     } catch (error) {
-      throw new Error(`Redis at ${this.url} failed: ${messageOf(error)}`);
+      if (refused(error)) throw new BackplaneError('unavailable', `Redis at ${this.url} refused: ${messageOf(error)}`);
+      throw new BackplaneError('unknown', `Redis at ${this.url} failed (${messageOf(error)}): the outcome is unknown`);
     }
   }
 
@@ -176,7 +206,12 @@ export class RedisBackplane implements Backplane {
     try {
       await this.#subscriber.subscribe(this.#channel);
       // A restarted Redis has no scripts; load them so the pipeline below, and every pub, runs by sha.
-      await Promise.all([PUBLISH, SINCE, RAISE].map(({ lua }) => this.#redis.script('LOAD', lua)));
+      await Promise.all([PUBLISH, SINCE, RAISE, EPOCH].map(({ lua }) => this.#redis.script('LOAD', lua)));
+      // Seqs go on (RAISE, below) after Redis lost its data, so the history did not begin again: keep the epoch.
+      const epoch = String(await run(this.#redis, EPOCH, [`${this.#prefix}epoch`], [this.#epoch ?? randomUUID()]));
+      if (this.#epoch !== undefined && epoch !== this.#epoch)
+        this.#log(`Redis at ${this.url} has a new history epoch (another host set it after Redis lost its data)`);
+      this.#epoch = epoch;
       const heard = this.#order.heard();
       const pipeline = this.#redis.pipeline();
       for (const [topic, seq] of heard) pipeline.evalsha(RAISE.sha, 1, this.#key('seq', topic), seq);
@@ -212,4 +247,13 @@ export class RedisBackplane implements Backplane {
     this.#status = status;
     for (const listener of this.#statusListeners) listener(status);
   }
+}
+
+/**
+ * True when Redis surely did not publish: it answered with an error (OOM, BUSY or LOADING refuse a script
+ * before it runs), or ioredis would not send the command on a closed stream. A timeout, or a connection lost
+ * with the command in flight, leaves the outcome unknown.
+ */
+function refused(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ReplyError' || error.message.startsWith("Stream isn't writeable"));
 }

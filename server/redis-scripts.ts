@@ -42,6 +42,15 @@ if seq < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return seq
 `);
 
+/**
+ * KEYS: the cluster's epoch key. ARGV: the epoch this host knew, or a new one. Sets it only when Redis has
+ * none (first host, or Redis lost its data), so the first host back decides. Returns the epoch Redis holds.
+ */
+export const EPOCH = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+`);
+
 /** Runs a script by its sha, sending its source only when Redis does not have it (first use, or after a restart). */
 export async function run(
   redis: Redis,

@@ -1,4 +1,4 @@
-// PROTOCOL.md frames, version 1: their types, and encode, decode and validation for both sides.
+// docs/PROTOCOL.md frames, version 1: their types, and encode, decode and validation for both sides.
 
 export const PROTOCOL_VERSION = 1;
 
@@ -17,18 +17,29 @@ export interface WelcomeFrame {
   v: number;
   server: string;
   heartbeat: number;
+  /** Changes whenever a topic's history begins again ("History epochs"); old servers send none. */
+  epoch?: string;
 }
 
 export type ServerFrame =
   | WelcomeFrame
   | { op: 'msg'; topic: string; seq: number; data: unknown }
-  | { op: 'subscribed'; topic: string; seq: number; recovered: boolean }
+  | { op: 'subscribed'; topic: string; seq: number; recovered: boolean; epoch?: string }
   | { op: 'unsubscribed'; topic: string }
   | { op: 'ack'; id: string }
-  | { op: 'nack'; id: string; error: string }
+  | { op: 'nack'; id: string; error: string; code?: string }
   | { op: 'pong'; t: number }
   | { op: 'drain' }
-  | { op: 'error'; code: string; message: string };
+  | { op: 'error'; code: string; message: string; topic?: string };
+
+/**
+ * Why a pub was refused. `unavailable`: not published, retry with the same id. `unknown`: it may have been
+ * published, retry with the same id (dedupe publishes it once). The others are permanent.
+ */
+export type NackCode = 'invalid' | 'too-large' | 'forbidden' | 'unavailable' | 'unknown';
+
+/** Codes of an `error` about one topic (it names the topic): `unavailable` is transient, the others permanent. */
+export type TopicErrorCode = 'unavailable' | 'forbidden' | 'invalid';
 
 /** Why a frame could not be used: `what` is its op, or its first 200 characters. */
 export interface FrameError {
@@ -40,6 +51,12 @@ export type Decoded<F> = { frame: F; error?: undefined } | { frame?: undefined; 
 
 export const MAX_TOPIC_LENGTH = 256;
 export const MAX_ID_LENGTH = 64;
+/**
+ * The heartbeat a host may ask for in `welcome`, in ms. Below it, pings would flood the host; above it, a dead host
+ * would go unnoticed for long, and past 2^31 - 1 ms timers overflow and fire at once, turning into a ping storm.
+ */
+export const MIN_HEARTBEAT = 100;
+export const MAX_HEARTBEAT = 300_000;
 
 export function encode(frame: ClientFrame | ServerFrame): string {
   return JSON.stringify(frame);
@@ -79,6 +96,12 @@ const seq =
     Number.isSafeInteger(f[field]) && (f[field] as number) >= min
       ? undefined
       : `${field} must be an integer of at least ${min}`;
+const between =
+  (field: string, min: number, max: number, unit: string): Check =>
+  (f) =>
+    Number.isSafeInteger(f[field]) && (f[field] as number) >= min && (f[field] as number) <= max
+      ? undefined
+      : `${field} must be ${min} to ${max} ${unit}, got ${describe(f[field])}`;
 const number =
   (field: string): Check =>
   (f) =>
@@ -113,15 +136,20 @@ const clientChecks: Record<ClientFrame['op'], Check[]> = {
 };
 
 const serverChecks: Record<ServerFrame['op'], Check[]> = {
-  welcome: [number('v'), string('server'), seq('heartbeat', 1)],
+  welcome: [
+    seq('v', 1),
+    string('server'),
+    between('heartbeat', MIN_HEARTBEAT, MAX_HEARTBEAT, 'ms'),
+    optional('epoch', string('epoch')),
+  ],
   msg: [topic, seq('seq', 1), present('data')],
-  subscribed: [topic, seq('seq', 0), boolean('recovered')],
+  subscribed: [topic, seq('seq', 0), boolean('recovered'), optional('epoch', string('epoch'))],
   unsubscribed: [topic],
   ack: [string('id')],
-  nack: [string('id'), string('error')],
+  nack: [string('id'), string('error'), optional('code', string('code'))],
   pong: [number('t')],
   drain: [],
-  error: [string('code'), string('message')],
+  error: [string('code'), string('message'), optional('topic', string('topic'))],
 };
 
 export function validateClientFrame(value: unknown): Decoded<ClientFrame> {

@@ -104,13 +104,17 @@ test('ws: a binary message is answered with error', async () => {
   assert.equal((await client.next('error')).message, 'binary message: frames are text');
 });
 
-test('ws: a frame over the size limit is refused with error, and the host stays up', async () => {
+test('ws: a frame over the size limit is refused with error, a pub with nack too-large, and the host stays up', async () => {
   const [host] = await startHosts(1, { maxFrameBytes: 1000 });
   const client = await wsClient(host!);
-  client.send({ op: 'pub', topic: 't', data: 'x'.repeat(1000), id: 'big' });
+  client.send({ op: 'sub', topic: 'x'.repeat(1000) });
   const error = await client.next('error');
   assert.equal(error.code, 'too-large');
-  assert.match(error.message, /^10\d\d bytes: a frame may be at most 1000 bytes$/);
+  assert.match(error.message, /^10\d\d bytes: a frame may be at most 1000 bytes \(maxFrameBytes\)$/);
+  client.send({ op: 'pub', topic: 't', data: 'x'.repeat(1000), id: 'big' });
+  const nack = await client.next('nack');
+  assert.deepEqual([nack.id, nack.code], ['big', 'too-large']);
+  assert.match(nack.error, /^10\d\d bytes: a frame may be at most 1000 bytes \(maxFrameBytes\)$/);
   client.send({ op: 'pub', topic: 't', data: 'small', id: 'small' });
   assert.deepEqual(await client.next('ack'), { op: 'ack', id: 'small' });
 });
@@ -121,7 +125,7 @@ test('the default frame limit is 1 MiB', async () => {
   client.send({ op: 'pub', topic: 't', data: 'x'.repeat(1024 * 1024 - 100), id: 'fits' });
   assert.deepEqual(await client.next('ack', 10_000), { op: 'ack', id: 'fits' });
   client.send({ op: 'pub', topic: 't', data: 'x'.repeat(1024 * 1024), id: 'over' });
-  assert.equal((await client.next('error', 10_000)).code, 'too-large');
+  assert.equal((await client.next('nack', 10_000)).code, 'too-large');
 });
 
 test('/send: a body over the size limit answers 413 and an error frame on the session', async () => {
@@ -131,7 +135,11 @@ test('/send: a body over the size limit answers 413 and an error frame on the se
   const response = await send(host!, session, [{ op: 'pub', topic: 't', data: 'x'.repeat(2000), id: 'big' }]);
   assert.equal(response.status, 413);
   const error = (await pollUntil(host!, session, 'error')).at(-1);
-  assert.deepEqual(error, { op: 'error', code: 'too-large', message: '2047 bytes: a frame may be at most 1000 bytes' });
+  assert.deepEqual(error, {
+    op: 'error',
+    code: 'too-large',
+    message: '2047 bytes: a frame may be at most 1000 bytes (maxFrameBytes)',
+  });
   assert.equal((await send(host!, session, [{ op: 'ping', t: 3 }])).status, 204);
 });
 

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BackplaneError } from '../../server/backplane.ts';
 import { MemoryBackplane } from '../../server/index.ts';
 import { startHosts, wsClient } from './support.ts';
 
@@ -47,26 +48,34 @@ test('ids are forgotten after the dedupe window', async () => {
   assert.equal((await backplane.publish('t', 1, 'x')).message?.seq, 2);
 });
 
-test('a pub with a usable id but a bad topic or no data is nacked with the reason', async () => {
+test('a pub with a usable id but a bad topic or no data is nacked invalid, with the reason', async () => {
   const [host] = await startHosts(1);
   const client = await wsClient(host!);
   client.send({ op: 'pub', topic: '', data: 1, id: 'bad-topic' });
   const nack = await client.next('nack');
-  assert.equal(nack.id, 'bad-topic');
+  assert.deepEqual([nack.id, nack.code], ['bad-topic', 'invalid']);
   assert.match(nack.error, /topic must be a non-empty string/);
   client.send({ op: 'pub', topic: 'x'.repeat(257), data: 1, id: 'long-topic' });
   assert.match((await client.next('nack')).error, /at most 256/);
   client.send({ op: 'pub', topic: 't', id: 'no-data' });
-  assert.deepEqual(await client.next('nack'), { op: 'nack', id: 'no-data', error: 'data is missing' });
+  assert.deepEqual(await client.next('nack'), { op: 'nack', id: 'no-data', code: 'invalid', error: 'data is missing' });
 });
 
-test('a pub the backplane refuses is nacked with its error', async () => {
+test('a pub the backplane fails is nacked with its error: its code when it says one, else unknown', async () => {
   const backplane = new MemoryBackplane();
+  const errors = [new BackplaneError('unavailable', 'the backplane is away'), new Error('the backplane broke')];
   backplane.publish = async () => {
-    throw new Error('the backplane is read-only');
+    throw errors.shift();
   };
   const [host] = await startHosts(1, { backplane });
   const client = await wsClient(host!);
   client.send({ op: 'pub', topic: 't', data: 1, id: 'p' });
-  assert.deepEqual(await client.next('nack'), { op: 'nack', id: 'p', error: 'the backplane is read-only' });
+  assert.deepEqual(await client.next('nack'), {
+    op: 'nack',
+    id: 'p',
+    code: 'unavailable',
+    error: 'the backplane is away',
+  });
+  client.send({ op: 'pub', topic: 't', data: 1, id: 'p' });
+  assert.deepEqual(await client.next('nack'), { op: 'nack', id: 'p', code: 'unknown', error: 'the backplane broke' });
 });

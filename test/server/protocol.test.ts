@@ -19,7 +19,7 @@ test('bad server frames are named by op, or by their first 200 characters', () =
   });
   assert.deepEqual(decode('{"op":"welcome","v":1,"server":"a","heartbeat":0}').error, {
     what: 'welcome',
-    reason: 'heartbeat must be an integer of at least 1',
+    reason: 'heartbeat must be 100 to 300000 ms, got 0',
   });
   assert.deepEqual(decode('{"op":"subscribed","topic":"t","seq":1}').error, {
     what: 'subscribed',
@@ -27,6 +27,27 @@ test('bad server frames are named by op, or by their first 200 characters', () =
   });
   assert.deepEqual(decode('{"op":"nack","id":"a"}').error, { what: 'nack', reason: 'error must be a string' });
   assert.deepEqual(decode('{"op":"hello","v":1}').error, { what: 'hello', reason: 'unknown op' });
+});
+
+test('epoch, a nack code and an error topic are optional strings', () => {
+  const welcome = '{"op":"welcome","v":1,"server":"a","heartbeat":15000';
+  assert.ok(decode(`${welcome}}`).frame);
+  assert.equal((decode(`${welcome},"epoch":"e1"}`).frame as { epoch?: string }).epoch, 'e1');
+  assert.deepEqual(decode(`${welcome},"epoch":1}`).error, { what: 'welcome', reason: 'epoch must be a string' });
+  assert.deepEqual(decode('{"op":"subscribed","topic":"t","seq":1,"recovered":true,"epoch":null}').error, {
+    what: 'subscribed',
+    reason: 'epoch must be a string',
+  });
+  assert.ok(decode('{"op":"nack","id":"a","error":"e","code":"unknown"}').frame);
+  assert.deepEqual(decode('{"op":"nack","id":"a","error":"e","code":5}').error, {
+    what: 'nack',
+    reason: 'code must be a string',
+  });
+  assert.ok(decode('{"op":"error","code":"forbidden","message":"m","topic":"t"}').frame);
+  assert.deepEqual(decode('{"op":"error","code":"forbidden","message":"m","topic":[]}').error, {
+    what: 'error',
+    reason: 'topic must be a string',
+  });
 });
 
 test('client frames: a topic may be 256 UTF-16 units, not 257', () => {

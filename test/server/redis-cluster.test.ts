@@ -27,9 +27,27 @@ async function messages(client: WsClient, count: number): Promise<Extract<Server
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+test('host processes on one Redis share one history epoch, in welcome and subscribed', async () => {
+  const clients = await Promise.all(hosts.map((host) => wsClient(host)));
+  const epoch = clients[0]!.welcome?.epoch;
+  assert.match(epoch ?? '', /^[0-9a-f-]{36}$/);
+  assert.deepEqual(
+    clients.map((client) => client.welcome?.epoch),
+    hosts.map(() => epoch),
+  );
+  clients[2]!.send({ op: 'sub', topic: 'epoch', from: 0 });
+  assert.equal((await clients[2]!.next('subscribed', WAIT)).epoch, epoch);
+});
+
 test('a client subscribed through one host process gets what a client of another publishes, with the next seqs', async () => {
   const on1 = await subscriber(hosts[1]!, 'across');
-  assert.deepEqual(await on1.next('subscribed', WAIT), { op: 'subscribed', topic: 'across', seq: 0, recovered: true });
+  assert.deepEqual(await on1.next('subscribed', WAIT), {
+    op: 'subscribed',
+    topic: 'across',
+    seq: 0,
+    recovered: true,
+    epoch: on1.welcome?.epoch,
+  });
   const on0 = await wsClient(hosts[0]!);
   for (let i = 1; i <= 3; i++) {
     on0.send({ op: 'pub', topic: 'across', data: { i }, id: `across-${i}` });
@@ -48,7 +66,7 @@ test('sub with from on a third host replays what the others published, from the 
     { op: 'msg', topic: 'replayed', seq: 3, data: 'n3' },
     { op: 'msg', topic: 'replayed', seq: 4, data: 'n4' },
     { op: 'msg', topic: 'replayed', seq: 5, data: 'n5' },
-    { op: 'subscribed', topic: 'replayed', seq: 5, recovered: true },
+    { op: 'subscribed', topic: 'replayed', seq: 5, recovered: true, epoch: on2.welcome?.epoch },
   ]);
 });
 

@@ -13,7 +13,14 @@ test('history is trimmed to --history on every host; sub from before it replays 
   const frames = await client.upTo('subscribed', 15_000);
   assert.deepEqual(
     frames.map((f) => (f.op === 'msg' ? f.seq : f)),
-    [16, 17, 18, 19, 20, { op: 'subscribed', topic: 'trimmed', seq: 20, recovered: false }],
+    [
+      16,
+      17,
+      18,
+      19,
+      20,
+      { op: 'subscribed', topic: 'trimmed', seq: 20, recovered: false, epoch: client.welcome?.epoch },
+    ],
   );
   client.send({ op: 'sub', topic: 'trimmed', from: 15 });
   assert.equal((await client.next('subscribed', 15_000)).recovered, true);

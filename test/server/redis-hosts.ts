@@ -12,6 +12,10 @@ export interface HostProcessOptions {
   name: string;
   heartbeat?: number;
   historyLimit?: number;
+  /** Topic prefixes the host forbids (`--forbid`). */
+  forbid?: string[];
+  /** ms a Redis command may take before a pub is nacked `unknown` (`--redis-timeout`). */
+  redisTimeout?: number;
 }
 
 export interface HostProcess {
@@ -50,6 +54,8 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
   ];
   if (options.heartbeat !== undefined) args.push('--heartbeat', String(options.heartbeat));
   if (options.historyLimit !== undefined) args.push('--history', String(options.historyLimit));
+  for (const prefix of options.forbid ?? []) args.push('--forbid', prefix);
+  if (options.redisTimeout !== undefined) args.push('--redis-timeout', String(options.redisTimeout));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);

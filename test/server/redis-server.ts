@@ -2,6 +2,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 
 /** The redis-server binary: REDIS_SERVER when set, as scripts/system-deps.sh honours it. */
 const redisServer = process.env.REDIS_SERVER || 'redis-server';
@@ -16,6 +17,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Stops for good. */
   stop(): Promise<void>;
+  /** Holds every write for `ms` (CLIENT PAUSE … WRITE), as a stalled Redis would; resolves once the pause began. */
+  pause(ms: number): Promise<void>;
 }
 
 /** Fails with one line saying how to install Redis when it is not installed. */
@@ -90,6 +93,12 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     kill: () => end('SIGKILL'),
     start,
+    async pause(ms) {
+      const admin = new Redis(port, '127.0.0.1', { lazyConnect: true });
+      await admin.connect();
+      await admin.call('CLIENT', 'PAUSE', String(ms), 'WRITE');
+      admin.disconnect();
+    },
     stop: async () => {
       await end('SIGTERM');
       process.off('exit', killOnExit);

@@ -1,7 +1,7 @@
 // Node test helpers for the Redis backplane: a real redis-server and host processes on it, stopped when the test file ends.
 
 import { after } from 'node:test';
-import { type HostProcess, startHostProcess } from './redis-hosts.ts';
+import { type HostProcess, type HostProcessOptions, startHostProcess } from './redis-hosts.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
 
 export interface RedisCluster {
@@ -10,7 +10,10 @@ export interface RedisCluster {
 }
 
 /** Starts redis-server and `count` host processes (h0, h1, ...) on it. */
-export async function startRedisCluster(count: number, options: { historyLimit?: number } = {}): Promise<RedisCluster> {
+export async function startRedisCluster(
+  count: number,
+  options: Omit<HostProcessOptions, 'redis' | 'name'> = {},
+): Promise<RedisCluster> {
   const redis = await startRedis();
   const hosts: HostProcess[] = [];
   after(async () => {

@@ -14,6 +14,7 @@ test('sub answers the newest seq, then delivers each message once with the next 
     topic: 'ticks/EURUSD',
     seq: 1,
     recovered: true,
+    epoch: host!.backplane.epoch(),
   });
   await host!.publish('ticks/EURUSD', 2);
   assert.deepEqual(await client.next('msg'), { op: 'msg', topic: 'ticks/EURUSD', seq: 2, data: 2 });
@@ -28,7 +29,7 @@ test('sub with from replays every later message, in seq order, before subscribed
     { op: 'msg', topic: 'news', seq: 3, data: 'n3' },
     { op: 'msg', topic: 'news', seq: 4, data: 'n4' },
     { op: 'msg', topic: 'news', seq: 5, data: 'n5' },
-    { op: 'subscribed', topic: 'news', seq: 5, recovered: true },
+    { op: 'subscribed', topic: 'news', seq: 5, recovered: true, epoch: host!.backplane.epoch() },
   ]);
   await host!.publish('news', 'n6');
   assert.deepEqual(await client.next('msg'), { op: 'msg', topic: 'news', seq: 6, data: 'n6' });
@@ -42,7 +43,7 @@ test('when history was trimmed, the replay starts at the oldest kept message and
   const frames = await client.upTo('subscribed');
   assert.deepEqual(
     frames.map((f) => (f.op === 'msg' ? f.seq : f)),
-    [8, 9, 10, { op: 'subscribed', topic: 't', seq: 10, recovered: false }],
+    [8, 9, 10, { op: 'subscribed', topic: 't', seq: 10, recovered: false, epoch: host!.backplane.epoch() }],
   );
   client.send({ op: 'sub', topic: 't', from: 7 });
   assert.equal((await client.next('subscribed')).recovered, true);

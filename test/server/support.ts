@@ -3,7 +3,7 @@
 import { after } from 'node:test';
 import WebSocket from 'ws';
 import { type Host, MemoryBackplane, type ServerOptions, startServer } from '../../server/index.ts';
-import type { ServerFrame } from '../../shared/protocol.ts';
+import type { ServerFrame, WelcomeFrame } from '../../shared/protocol.ts';
 import { Inbox } from '../support/inbox.ts';
 
 /** Starts hosts sharing one backplane, closed when the test file ends. */
@@ -24,6 +24,8 @@ export type WsClient = Inbox & {
   sendText(text: string | Buffer): void;
   closed: Promise<{ code: number; reason: string }>;
   socket: WebSocket;
+  /** The host's `welcome`, once hello has been answered. */
+  welcome?: WelcomeFrame;
 };
 
 /** A WebSocket client on {base}/ws; with `hello`, it has its welcome when this resolves. */
@@ -40,7 +42,7 @@ export async function wsClient(host: Pick<Host, 'url'>, { hello = true } = {}): 
     socket.once('error', reject);
   });
   after(() => socket.terminate());
-  const client = Object.assign(inbox, {
+  const client: WsClient = Object.assign(inbox, {
     socket,
     closed,
     send: (frame: unknown) => socket.send(JSON.stringify(frame)),
@@ -48,7 +50,7 @@ export async function wsClient(host: Pick<Host, 'url'>, { hello = true } = {}): 
   });
   if (hello) {
     client.send({ op: 'hello', v: 1 });
-    await client.next('welcome');
+    client.welcome = await client.next('welcome');
   }
   return client;
 }
