@@ -34,6 +34,8 @@ export interface SwitchboardConfig {
   types?: ConnectionType[];
   /** Sends that may wait while no host is connected. Default 1000. */
   sendQueueLimit?: number;
+  /** Messages the worker keeps per topic, so a tab that resumes behind another catches up. Default 100. */
+  replayLimit?: number;
   /** ms with no subscriber and no pending send before the upstream connection closes. Default 30000. */
   idleTimeout?: number;
   /** HTTP statuses on which board.fetch() moves on to the next host. Default [502, 503, 504]. */
@@ -67,6 +69,7 @@ export interface Settings {
   reconnectDelay: number;
   maxReconnectDelay: number;
   sendQueueLimit: number;
+  replayLimit: number;
   idleTimeout: number;
   retryStatuses: number[];
 }
@@ -92,6 +95,7 @@ const DEFAULTS = {
   reconnectDelay: 1000,
   maxReconnectDelay: 30000,
   sendQueueLimit: 1000,
+  replayLimit: 100,
   idleTimeout: 30000,
   retryStatuses: [502, 503, 504],
 } as const;
@@ -107,6 +111,7 @@ const CONFIG_KEYS = [
   'maxReconnectDelay',
   'types',
   'sendQueueLimit',
+  'replayLimit',
   'idleTimeout',
   'retryStatuses',
 ];
@@ -156,7 +161,14 @@ export function parseConfig(input: unknown): Settings {
     const value = config[key];
     if (value === undefined) return DEFAULTS[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      const unit = key === 'connectCount' ? 'rounds' : key === 'sendQueueLimit' ? 'sends' : 'milliseconds';
+      const unit =
+        key === 'connectCount'
+          ? 'rounds'
+          : key === 'sendQueueLimit'
+            ? 'sends'
+            : key === 'replayLimit'
+              ? 'messages'
+              : 'milliseconds';
       throw new ConfigError(key, `expected a whole number of ${unit}, at least ${min}, got ${describe(value)}`);
     }
     return value;
@@ -182,6 +194,7 @@ export function parseConfig(input: unknown): Settings {
     reconnectDelay,
     maxReconnectDelay,
     sendQueueLimit: number('sendQueueLimit', 0),
+    replayLimit: number('replayLimit', 0),
     idleTimeout: number('idleTimeout', 0),
     retryStatuses:
       config.retryStatuses === undefined ? [...DEFAULTS.retryStatuses] : parseStatuses(config.retryStatuses),

@@ -38,8 +38,12 @@ export interface FailoverEvents {
   state: FailoverState;
 }
 
+/** `subscribing` until a host confirms the topic, `live` once it has, `refused` when a host said no for good. */
+export type TopicState = 'subscribing' | 'live' | 'refused';
+
 export interface TopicInfo {
   topic: string;
+  state: TopicState;
   subscribers: number;
   seq: number;
   messages: number;
@@ -55,9 +59,10 @@ export interface BrokerState extends FailoverState {
   expiries: { host: string; index: number; until: number }[];
 }
 
-/** Events every tab hears; `gap` goes only to the topic's tabs. */
+/** Events every tab hears; `gap` and `reset` go only to the topic's tabs. */
 export interface BrokerEvents extends Omit<FailoverEvents, 'state'> {
-  error: { what: string; reason: string };
+  /** A frame, a store or a host answer that could not be used; `topic` when it concerns one topic. */
+  error: { what: string; reason: string; topic?: string };
   state: BrokerState;
 }
 
@@ -75,10 +80,23 @@ export interface Gap {
   to: number;
 }
 
+/**
+ * A topic whose history began again (a host restarted without it, or another history): the messages after `last`
+ * in the old history are lost, and delivery goes on from `seq` in the new one.
+ */
+export interface Reset {
+  topic: string;
+  /** The last seq delivered from the old history. */
+  last: number;
+  /** Where the new history stands: the next message is `seq + 1`. */
+  seq: number;
+}
+
 /** Each event's detail. */
 export interface BoardEvents extends Omit<BrokerEvents, 'state'> {
   state: BoardState;
   gap: Gap;
+  reset: Reset;
 }
 
 export type BoardEvent = keyof BoardEvents;

@@ -34,8 +34,11 @@ export interface RequestPlan {
 /** The worker's side of one tab: every call a page may make, and nothing else. */
 export interface TabApi<Port = unknown> {
   attach(request: AttachRequest<Port>): Promise<AttachAnswer>;
-  /** Returns where the topic stands; `from` is the last seq this tab saw, when it restores into a new worker. */
-  subscribe(topic: string, from?: number): number;
+  /**
+   * Resolves once a host has confirmed the topic, rejects when one refuses it for good. `from` is the last seq this
+   * tab saw, when it resumes (a new worker, the back/forward cache).
+   */
+  subscribe(topic: string, from?: number): Promise<void>;
   unsubscribe(topic: string): void;
   /** Resolves on the server's ack; a send retried with the same id is published once. */
   send(topic: string, data: unknown, id: string): Promise<void>;

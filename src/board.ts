@@ -30,7 +30,7 @@ export interface MessageInfo {
 }
 
 export interface Board {
-  /** Resolves once the worker holds the topic; the returned function unsubscribes. */
+  /** Resolves once a host has confirmed the topic (rejects when one refuses it for good); the returned function unsubscribes. */
   subscribe(topic: string, onMessage: (data: unknown, info: MessageInfo) => void): Promise<() => Promise<void>>;
   /** Resolves on the server's ack, published once even across failovers and worker restarts. */
   send(topic: string, data: unknown): Promise<void>;

@@ -2,14 +2,14 @@
 
 import { type Remote, transfer, transferHandlers, wrap } from 'comlink';
 import { ConfigError, receiveErrors, SwitchboardError } from '../shared/errors.ts';
-import type { BoardEvent, TabMessage } from '../shared/state.ts';
+import type { BoardEvent, Reset, TabMessage } from '../shared/state.ts';
 import type { TabApi } from '../shared/tab-api.ts';
 import { VERSION } from '../shared/version.ts';
 import type { Board, ConnectOptions, MessageInfo } from './board.ts';
 
 export type { ConnectionType, Group, Server, SwitchboardConfig } from '../shared/config.ts';
 export type { ErrorCode } from '../shared/errors.ts';
-export type { BoardEvent, BoardEvents, BoardState, Gap } from '../shared/state.ts';
+export type { BoardEvent, BoardEvents, BoardState, Gap, Reset, TopicState } from '../shared/state.ts';
 export type { Board, ConnectOptions, FetchInit, MessageInfo } from './board.ts';
 export { ConfigError, SwitchboardError, VERSION };
 
@@ -35,7 +35,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   /** This tab's topics: their listeners, and the last seq seen, to resume from in a new worker. */
   const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown>; seq?: number }>();
   const events = new Map<BoardEvent, Set<(detail: never) => void>>();
-  let closed = false;
+  /** Why this board is closed, which its calls reject with; '' while it is open. */
+  let closed = '';
 
   const dispatch = ({ data }: MessageEvent<TabMessage>) => {
     if (Array.isArray(data)) {
@@ -49,7 +50,10 @@ export async function connect(options: ConnectOptions): Promise<Board> {
         if (item.length > 2) for (const listener of entry.listeners) guard(() => listener(payload, { topic, seq }));
       }
     } else {
-      const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } };
+      const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } & Reset };
+      // A topic whose history began again: its next message counts from the new history's seq.
+      const reset = event === 'reset' && topics.get(detail.topic);
+      if (reset) reset.seq = detail.seq;
       for (const listener of events.get(event) ?? []) guard(() => listener(detail as never));
       // Flowplayer's callbacks, another way to write board.on().
       const flowplayer = {
@@ -113,14 +117,27 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       (old) => old.close(),
       () => undefined,
     );
-    link = open();
-    void link.then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))));
+    // A restart keeps connect()'s rule: only a board that asked to reconfigure replaces a running worker's other
+    // config. Any other is refused, and then closes and says why (an `error` event; calls reject with 'closed'),
+    // rather than adopt that config: it never chose those hosts, and its topics would resume from seqs of another
+    // cluster, where a seq it has seen may not be the same message. Its page can connect() again, knowingly.
+    link = open().catch((error: SwitchboardError) => {
+      if (!closed) {
+        closed = `Switchboard: this board is closed: ${error.message}`;
+        dispatch({ data: { event: 'error', detail: { what: error.code, reason: error.message } } } as MessageEvent);
+      }
+      throw new SwitchboardError('closed', closed);
+    });
+    // A topic the new worker refuses is told by its events; a closed board has nothing to restore.
+    link
+      .then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))))
+      .catch(() => undefined);
   };
 
   /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
   const call = async <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>): Promise<T> => {
     for (;;) {
-      if (closed) throw new SwitchboardError('closed', 'Switchboard: this board is closed');
+      if (closed) throw new SwitchboardError('closed', closed);
       const current = await link;
       const result = await Promise.race([run(current.tab), current.gone]);
       if (result !== GONE) return result as T;
@@ -177,11 +194,8 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     },
     state: () => call((tab) => tab.state()),
     on(event, listener) {
-      let listeners = events.get(event);
-      if (!listeners) {
-        listeners = new Set();
-        events.set(event, listeners);
-      }
+      const listeners = events.get(event) ?? new Set();
+      events.set(event, listeners);
       listeners.add(listener as (detail: never) => void);
       return () => void listeners.delete(listener as (detail: never) => void);
     },
@@ -194,7 +208,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     close() {
       if (closed) return;
       goodbye();
-      closed = true;
+      closed = 'Switchboard: this board is closed';
       void link.then(
         ({ close }) => close(),
         () => undefined,

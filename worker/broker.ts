@@ -5,10 +5,11 @@ import { messageOf, SwitchboardError } from '../shared/errors.ts';
 import { type ClientFrame, MAX_TOPIC_LENGTH } from '../shared/protocol.ts';
 import type { BrokerEvents, BrokerState, FailoverEvents } from '../shared/state.ts';
 import type { RequestPlan } from '../shared/tab-api.ts';
+import { backoff } from './backoff.ts';
 import { Failover, type FailoverFrame, type FailoverWorld } from './failover.ts';
 import { drawPlan } from './plan.ts';
 import { UrlResolver } from './resolver.ts';
-import { type Subscriber, TopicTable } from './topics.ts';
+import { MAX_SEQ_JUMP, type Subscriber, TopicTable } from './topics.ts';
 
 export interface BrokerWorld extends FailoverWorld {
   /** Runs `flush` after the current turn (queueMicrotask), so each tab gets one batch per turn. */
@@ -22,12 +23,36 @@ interface PendingSend {
   reject(error: Error): void;
 }
 
+/** A subscribe() waiting for a host to confirm its topic. */
+interface Confirmation {
+  subscriber: Subscriber;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** A `sub` or a `pub` being tried again on the same connection: how many times, and the timer of the next try. */
+interface Retry {
+  attempt: number;
+  timer?: unknown;
+}
+
+/** nack codes that say the pub was not published, or may not have been: it is sent again with the same id. */
+const RETRYABLE_NACKS = new Set(['unavailable', 'unknown']);
+/** error codes of a `sub` that no retry will change. */
+const PERMANENT_REFUSALS = new Set(['forbidden', 'invalid']);
+
 export class Broker {
   #loop?: Failover;
   #connected = false;
   #loadBalance: boolean;
   readonly #topics: TopicTable;
   readonly #pending = new Map<string, PendingSend>();
+  /** subscribe() calls waiting for their topic's first `subscribed`, by topic. */
+  readonly #confirmations = new Map<string, Confirmation[]>();
+  /** Topics whose `sub` waits for an answer or for its next try, by topic. */
+  readonly #subscriptionRetries = new Map<string, Retry>();
+  /** Sends refused for a while (a backend outage) or whose outcome is unknown, by id. */
+  readonly #sendRetries = new Map<string, Retry>();
   #idleTimer: unknown;
   #expiries: BrokerState['expiries'] = [];
   /** The try order while no loop runs (drawn once, like the loop's). */
@@ -48,7 +73,7 @@ export class Broker {
     this.#emit = emit;
 
     this.#loadBalance = settings.loadBalance;
-    this.#topics = new TopicTable(world.schedule);
+    this.#topics = new TopicTable(world.schedule, settings.replayLimit);
     this.#resolver = new UrlResolver(
       world,
       {
@@ -67,15 +92,21 @@ export class Broker {
   }
 
   /**
-   * Adds a tab to a topic and returns the topic's current seq; the first tab subscribes upstream.
-   * `from`: the last seq the tab saw, when it restores its topics into a new worker.
+   * Adds a tab to a topic; the first tab subscribes upstream. Resolves once a host has confirmed the topic; rejects
+   * when a host refuses it for good. `from`: the last seq the tab saw, when it resumes (a new worker, the
+   * back/forward cache): what it missed is replayed to it, or reported as a gap.
    */
-  subscribe(subscriber: Subscriber, topic: string, from?: number): number {
+  subscribe(subscriber: Subscriber, topic: string, from?: number): Promise<void> {
     checkTopic(topic, 'subscribe');
-    const { first, seq } = this.#topics.add(topic, subscriber, from);
-    if (first) this.#upstream(this.#topics.subscription(topic));
+    const { upstream } = this.#topics.add(topic, subscriber, from);
+    if (upstream) this.#subscribeUpstream(topic);
     this.#activity();
-    return seq;
+    if (this.#topics.live(topic)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiting = this.#confirmations.get(topic) ?? [];
+      waiting.push({ subscriber, resolve, reject });
+      this.#confirmations.set(topic, waiting);
+    });
   }
 
   unsubscribe(subscriber: Subscriber, topic: string): void {
@@ -84,8 +115,13 @@ export class Broker {
     this.#activity();
   }
 
-  /** A tab is gone: its topics are released upstream. */
+  /** A tab is gone: its topics are released upstream, and nothing waits on its behalf. */
   release(subscriber: Subscriber): void {
+    for (const [topic, waiting] of this.#confirmations) {
+      const left = waiting.filter((waiter) => waiter.subscriber !== subscriber);
+      if (left.length) this.#confirmations.set(topic, left);
+      else this.#confirmations.delete(topic);
+    }
     for (const topic of this.#topics.removeAll(subscriber)) this.#unsubscribeUpstream(topic);
     this.#activity();
   }
@@ -194,6 +230,11 @@ export class Broker {
     this.#stopLoop();
     for (const send of this.#pending.values())
       send.reject(new SwitchboardError('closed', 'send: Switchboard closed before the server acknowledged it'));
+    for (const [topic, waiting] of this.#confirmations) {
+      const error = new SwitchboardError('closed', `subscribe: Switchboard closed before a host confirmed "${topic}"`);
+      for (const waiter of waiting) waiter.reject(error);
+    }
+    this.#confirmations.clear();
     this.#resolver.close();
     this.#pending.clear();
   }
@@ -218,7 +259,81 @@ export class Broker {
 
   /** A topic nobody holds: a reconnect would not resubscribe it, so only a live connection hears of it. */
   #unsubscribeUpstream(topic: string): void {
+    this.#stopRetry(this.#subscriptionRetries, topic);
     if (this.#connected) this.#loop?.send({ op: 'unsub', topic });
+  }
+
+  /** Sends a topic's `sub` if a host is connected; no answer within connectTimeout counts as a refusal for a while. */
+  #subscribeUpstream(topic: string): void {
+    this.#start();
+    if (!this.#connected) return;
+    this.#loop?.send(this.#topics.subscription(topic));
+    const retry = this.#subscriptionRetries.get(topic) ?? { attempt: 0 };
+    this.#world.clock.clearTimeout(retry.timer);
+    const { connectTimeout } = this.#settings;
+    retry.timer = this.#world.clock.setTimeout(
+      () => this.#retrySubscription(topic, `no answer to sub in ${connectTimeout} ms`),
+      connectTimeout,
+    );
+    this.#subscriptionRetries.set(topic, retry);
+  }
+
+  /** A host refused a topic for a while (its backend is down) or did not answer: ask again after a backoff. */
+  #retrySubscription(topic: string, reason: string): void {
+    if (!this.#topics.has(topic)) return;
+    const retry = this.#subscriptionRetries.get(topic) ?? { attempt: 0 };
+    this.#world.clock.clearTimeout(retry.timer);
+    retry.attempt++;
+    retry.timer = this.#world.clock.setTimeout(
+      () => this.#subscribeUpstream(topic),
+      backoff(retry.attempt, this.#settings, this.#world.random),
+    );
+    this.#subscriptionRetries.set(topic, retry);
+    this.#emit('error', { what: 'sub', reason: `"${topic}": ${reason}; trying again`, topic });
+  }
+
+  /** A host refused a topic for good: the subscribe() calls waiting for it reject, and tabs that held it hear why. */
+  #refuseSubscription(topic: string, code: string, message: string): void {
+    this.#stopRetry(this.#subscriptionRetries, topic);
+    const error = new SwitchboardError(
+      code === 'forbidden' ? 'forbidden' : 'invalid-argument',
+      `subscribe: the host refused "${topic}" (${code}): ${message}`,
+    );
+    const waiting = this.#confirmations.get(topic) ?? [];
+    this.#confirmations.delete(topic);
+    for (const waiter of waiting) {
+      this.#topics.remove(topic, waiter.subscriber);
+      waiter.reject(error);
+    }
+    if (this.#topics.has(topic)) this.#topics.refuse(topic);
+    this.#emit('error', { what: code, reason: error.message, topic });
+    this.#publishState();
+  }
+
+  /** A send refused for a while, or whose outcome is unknown: sent again, with the same id, after a backoff. */
+  #retrySend(send: PendingSend): void {
+    const { id } = send.frame;
+    const retry = this.#sendRetries.get(id) ?? { attempt: 0 };
+    retry.attempt++;
+    retry.timer = this.#world.clock.setTimeout(
+      () => {
+        if (this.#pending.has(id) && this.#connected) this.#loop?.send(send.frame);
+      },
+      backoff(retry.attempt, this.#settings, this.#world.random),
+    );
+    this.#sendRetries.set(id, retry);
+  }
+
+  #stopRetry(retries: Map<string, Retry>, key: string): void {
+    this.#world.clock.clearTimeout(retries.get(key)?.timer);
+    retries.delete(key);
+  }
+
+  /** The connection is gone: every topic and send is tried again on the next one, so no retry timer is left. */
+  #stopRetries(): void {
+    for (const retries of [this.#subscriptionRetries, this.#sendRetries]) {
+      for (const key of retries.keys()) this.#stopRetry(retries, key);
+    }
   }
 
   #start(): Failover {
@@ -237,6 +352,8 @@ export class Broker {
     const loop = this.#loop;
     this.#loop = undefined;
     this.#connected = false;
+    this.#stopRetries();
+    this.#topics.unconfirm();
     loop?.close();
     this.#publishState();
   }
@@ -250,12 +367,16 @@ export class Broker {
       return;
     }
     if (name === 'connected') this.#connected = true;
-    if (name === 'disconnected') this.#connected = false;
+    if (name === 'disconnected') {
+      this.#connected = false;
+      this.#stopRetries();
+      this.#topics.unconfirm();
+    }
     this.#emit(name, detail as BrokerEvents[K]);
     this.#resolver.hear(name);
     if (name === 'connected') {
       // Resubscribe from the last seq delivered, then resend what is unacknowledged, with the same ids.
-      for (const topic of this.#topics.names()) loop.send(this.#topics.subscription(topic));
+      for (const topic of this.#topics.names()) this.#subscribeUpstream(topic);
       for (const send of this.#pending.values()) loop.send(send.frame);
     }
   }
@@ -263,33 +384,57 @@ export class Broker {
   #onFrame(frame: FailoverFrame): void {
     switch (frame.op) {
       case 'msg':
-        this.#topics.message(frame.topic, frame.seq, frame.data);
+        if (!this.#topics.message(frame.topic, frame.seq, frame.data)) {
+          // A seq too far ahead to believe: the host's `subscribed` answer says where the topic really stands.
+          const reason = `seq ${frame.seq} is more than ${MAX_SEQ_JUMP} past the last message; asking the host`;
+          this.#emit('error', { what: 'msg', reason, topic: frame.topic });
+          this.#subscribeUpstream(frame.topic);
+        }
         break;
-      case 'subscribed':
-        this.#topics.subscribed(frame.topic, frame.seq, frame.recovered);
+      case 'subscribed': {
+        this.#stopRetry(this.#subscriptionRetries, frame.topic);
+        this.#topics.subscribed(frame.topic, frame.seq, frame.recovered, frame.epoch);
+        const waiting = this.#confirmations.get(frame.topic) ?? [];
+        this.#confirmations.delete(frame.topic);
+        for (const waiter of waiting) waiter.resolve();
         break;
+      }
       case 'ack':
       case 'nack': {
         const send = this.#pending.get(frame.id);
         if (!send) break;
+        if (frame.op === 'nack' && RETRYABLE_NACKS.has(frame.code ?? '')) {
+          this.#retrySend(send);
+          break;
+        }
         this.#pending.delete(frame.id);
+        this.#stopRetry(this.#sendRetries, frame.id);
         const { topic } = send.frame;
         if (frame.op === 'ack') send.resolve();
-        else send.reject(new SwitchboardError('nack', `send: the server refused "${topic}": ${frame.error}`));
+        else {
+          const code = frame.code === 'forbidden' ? 'forbidden' : 'nack';
+          send.reject(new SwitchboardError(code, `send: the server refused "${topic}": ${frame.error}`));
+        }
         this.#activity();
         break;
       }
       case 'error':
-        this.#emit('error', { what: frame.code, reason: frame.message });
+        if (frame.topic === undefined || !this.#topics.has(frame.topic)) {
+          this.#emit('error', { what: frame.code, reason: frame.message });
+        } else if (PERMANENT_REFUSALS.has(frame.code)) {
+          this.#refuseSubscription(frame.topic, frame.code, frame.message);
+        } else {
+          this.#retrySubscription(frame.topic, `${frame.code}: ${frame.message}`);
+        }
         break;
     }
   }
 
-  /** Closes the upstream connection after idleTimeout with no topic and no pending send. */
+  /** Closes the upstream connection after idleTimeout with no topic, no pending send and no waiting resolve(). */
   #activity(): void {
     const { clock } = this.#world;
     clock.clearTimeout(this.#idleTimer);
-    if (this.#topics.size > 0 || this.#pending.size > 0 || !this.#loop) return;
+    if (this.#topics.size > 0 || this.#pending.size > 0 || this.#resolver.waiting || !this.#loop) return;
     this.#idleTimer = clock.setTimeout(() => this.#stopLoop(), this.#settings.idleTimeout);
   }
 
@@ -309,7 +454,7 @@ export class Broker {
   }
 }
 
-/** Topics as PROTOCOL.md allows them: a non-empty string of at most MAX_TOPIC_LENGTH UTF-16 units. */
+/** Topics as docs/PROTOCOL.md allows them: a non-empty string of at most MAX_TOPIC_LENGTH UTF-16 units. */
 export function checkTopic(topic: unknown, call: string): asserts topic is string {
   if (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
     const got =

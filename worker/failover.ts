@@ -5,6 +5,7 @@ import type { Host, Settings } from '../shared/config.ts';
 import { messageOf } from '../shared/errors.ts';
 import type { ClientFrame, ServerFrame, TransportType } from '../shared/protocol.ts';
 import type { AttemptInfo, FailoverEvents, FailoverState, FailoverStatus } from '../shared/state.ts';
+import { backoff } from './backoff.ts';
 import type { ExpiryStore } from './expiry.ts';
 import { drawPlan, startAfter } from './plan.ts';
 import type { Connection, Transport } from './transport.ts';
@@ -277,10 +278,8 @@ export class Failover {
 
   /** reconnectDelay for the first failed round, then a doubling ceiling, jittered, up to maxReconnectDelay. */
   #delayAfter(rounds: number): number {
-    const { reconnectDelay, maxReconnectDelay, connectCount } = this.#settings;
-    if (rounds >= connectCount) return maxReconnectDelay;
-    const ceiling = Math.min(maxReconnectDelay, reconnectDelay * 2 ** (rounds - 1));
-    return reconnectDelay + this.#world.random() * (ceiling - reconnectDelay);
+    if (rounds >= this.#settings.connectCount) return this.#settings.maxReconnectDelay;
+    return backoff(rounds, this.#settings, this.#world.random);
   }
 
   /** Waits between rounds; reconnect() or close() cut it short. */

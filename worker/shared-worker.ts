@@ -4,6 +4,7 @@ import { expose, transferHandlers } from 'comlink';
 import { realClock } from '../shared/clock.ts';
 import { sendErrors } from '../shared/errors.ts';
 import { idbExpiryStore } from './expiry.ts';
+import { guardedPort } from './guarded-port.ts';
 import { TabSession } from './tab-session.ts';
 import { TabSessions } from './tab-sessions.ts';
 import { transports } from './transports/index.ts';
@@ -31,11 +32,12 @@ const sessions = new TabSessions({
   }),
 });
 
+// Each port reaches its session's TabApi calls and nothing else: any same-origin script may open one.
 if (shared) {
   (self as SharedWorkerGlobalScope).onconnect = (event) => {
     const port = event.ports[0];
-    if (port) expose(new TabSession(sessions), port);
+    if (port) expose(new TabSession(sessions), guardedPort(port));
   };
 } else {
-  expose(new TabSession(sessions), self as DedicatedWorkerGlobalScope);
+  expose(new TabSession(sessions), guardedPort(self as DedicatedWorkerGlobalScope));
 }

@@ -1,6 +1,6 @@
 // One tab's session in the worker: the calls its page makes over Comlink, and its port for messages and events.
 
-import type { Delivery, Gap, TabMessage } from '../shared/state.ts';
+import type { Delivery, Gap, Reset, TabMessage } from '../shared/state.ts';
 import type { AttachAnswer, AttachRequest, RequestPlan, TabApi } from '../shared/tab-api.ts';
 import type { AttachedTab, TabSessions } from './tab-sessions.ts';
 
@@ -18,7 +18,7 @@ export class TabSession implements TabApi<MessagePort>, AttachedTab {
     return this.#sessions.attach(this, request);
   }
 
-  subscribe(topic: string, from?: number): number {
+  subscribe(topic: string, from?: number): Promise<void> {
     return this.#sessions.broker.subscribe(this, topic, from);
   }
 
@@ -82,5 +82,9 @@ export class TabSession implements TabApi<MessagePort>, AttachedTab {
 
   gap(gap: Gap): void {
     this.post({ event: 'gap', detail: gap });
+  }
+
+  reset(reset: Reset): void {
+    this.post({ event: 'reset', detail: reset });
   }
 }

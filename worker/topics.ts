@@ -1,18 +1,30 @@
-// The topic table: which tabs hold each topic, the last seq delivered, dedupe, gaps, and batched delivery per tab.
+// The topic table: which tabs hold each topic, where its history stands, dedupe, gaps, resets, and batched delivery per tab.
 
-import type { Delivery, Gap, TopicInfo } from '../shared/state.ts';
+import type { Delivery, Gap, Reset, TopicInfo, TopicState } from '../shared/state.ts';
 
 /** A tab, as the table sees it. */
 export interface Subscriber {
   /** Every message for this tab from one turn of the event loop, in order. */
   deliver(batch: Delivery[]): void;
   gap(gap: Gap): void;
+  reset(reset: Reset): void;
 }
+
+/**
+ * A `msg` whose seq jumps further than this past the last one is not believed: a history does not skip a million
+ * messages between two frames, so the host is asked where the topic stands instead (it answers with `subscribed`).
+ */
+export const MAX_SEQ_JUMP = 1_000_000;
 
 interface Topic {
   subscribers: Set<Subscriber>;
+  state: TopicState;
   /** The last seq delivered, or the host's newest at subscribe time; undefined until a host has answered. */
   seq?: number;
+  /** The history the seqs count in, as the host named it; a new one means the history began again. */
+  epoch?: string;
+  /** The last messages delivered, oldest first, so a tab that joins behind catches up. */
+  recent: [seq: number, data: unknown][];
   /** Messages delivered, for rates in the inspector. */
   messages: number;
 }
@@ -20,28 +32,46 @@ interface Topic {
 export class TopicTable {
   readonly #topics = new Map<string, Topic>();
   readonly #batches = new Map<Subscriber, Delivery[]>();
-
   /** `schedule` runs the flush once the current turn's messages are in (queueMicrotask in a worker). */
   readonly #schedule: (flush: () => void) => void;
+  /** Messages kept per topic for tabs that join behind (the config's replayLimit). */
+  readonly #replayLimit: number;
 
-  constructor(schedule: (flush: () => void) => void) {
+  constructor(schedule: (flush: () => void) => void, replayLimit: number) {
     this.#schedule = schedule;
+    this.#replayLimit = replayLimit;
   }
 
   /**
-   * Adds a tab to a topic; `first` says the topic is new and must be subscribed upstream.
-   * `from` is the last seq the tab saw (a tab restoring its topics into a new worker), so nothing after it is lost.
+   * Adds a tab to a topic; `upstream` says the topic must be subscribed upstream (it is new, or a tab knows an earlier
+   * seq than anyone asked for). `from` is the last seq the tab saw (a back/forward-cache restore, or a tab restoring
+   * its topics into a new worker): what it missed since is replayed to it, or reported as a gap.
    */
-  add(topic: string, subscriber: Subscriber, from?: number): { first: boolean; seq: number } {
+  add(topic: string, subscriber: Subscriber, from?: number): { upstream: boolean } {
     let entry = this.#topics.get(topic);
-    const first = entry === undefined;
     if (!entry) {
-      entry = { subscribers: new Set(), seq: from, messages: 0 };
+      entry = { subscribers: new Set(), state: 'subscribing', seq: from, recent: [], messages: 0 };
       this.#topics.set(topic, entry);
+      entry.subscribers.add(subscriber);
+      if (from !== undefined) this.#enqueue(subscriber, [topic, from]);
+      return { upstream: true };
     }
     entry.subscribers.add(subscriber);
-    if (entry.seq !== undefined) this.#enqueue(subscriber, [topic, entry.seq]);
-    return { first, seq: entry.seq ?? 0 };
+    if (entry.state === 'refused') {
+      // Another tab may be allowed what this one was not (credentials): the host is asked again.
+      entry.state = 'subscribing';
+      return { upstream: true };
+    }
+    if (entry.seq === undefined) {
+      // No host has answered yet: ask from the earliest seq a tab knows, so none of them misses anything.
+      if (from === undefined) return { upstream: false };
+      entry.seq = from;
+      this.#enqueue(subscriber, [topic, from]);
+      return { upstream: true };
+    }
+    if (from !== undefined && from < entry.seq) this.#catchUp(topic, entry, subscriber, from);
+    this.#enqueue(subscriber, [topic, entry.seq]);
+    return { upstream: false };
   }
 
   /** Removes a tab from a topic; true when it was the last one, so the topic must be unsubscribed upstream. */
@@ -59,39 +89,82 @@ export class TopicTable {
     return [...this.#topics.keys()].filter((topic) => this.remove(topic, subscriber));
   }
 
+  /** A host refused the topic for good; the tabs that still hold it see that in the state until they let go. */
+  refuse(topic: string): void {
+    const entry = this.#topics.get(topic);
+    if (entry) entry.state = 'refused';
+  }
+
   /** The `sub` frame for a topic: from the last seq known, so a resubscribe replays what was missed, even on a quiet topic. */
   subscription(topic: string): { op: 'sub'; topic: string; from?: number } {
     const seq = this.#topics.get(topic)?.seq;
     return seq === undefined ? { op: 'sub', topic } : { op: 'sub', topic, from: seq };
   }
 
-  /** Every live topic, to resubscribe after a (re)connect. */
+  /** Every topic held, to resubscribe after a (re)connect. */
   names(): string[] {
     return [...this.#topics.keys()];
   }
 
-  /** A `msg` from the server: dropped if already delivered, a gap reported if seqs were skipped. */
-  message(topic: string, seq: number, data: unknown): void {
-    const entry = this.#topics.get(topic);
-    if (!entry || seq <= (entry.seq ?? 0)) return;
-    if (entry.seq !== undefined && seq > entry.seq + 1) this.#gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
-    entry.seq = seq;
-    entry.messages++;
-    for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq, data]);
+  /** The connection dropped: every topic waits for the next host's answer. */
+  unconfirm(): void {
+    for (const entry of this.#topics.values()) entry.state = 'subscribing';
   }
 
-  /** A `subscribed` answer: the newest seq, and whether the replay since `from` was whole. */
-  subscribed(topic: string, seq: number, recovered: boolean): void {
+  /**
+   * A `msg` from the server: dropped if already delivered, a gap reported if seqs were skipped.
+   * Returns false for a seq too far ahead to believe: the caller asks the host where the topic stands.
+   */
+  message(topic: string, seq: number, data: unknown): boolean {
     const entry = this.#topics.get(topic);
-    if (!entry || seq <= (entry.seq ?? -1)) return;
-    const first = entry.seq === undefined;
-    if (!first && !recovered) this.#gap(entry, { topic, from: entry.seq! + 1, to: seq });
+    if (!entry || seq <= (entry.seq ?? 0)) return true;
+    if (entry.seq !== undefined) {
+      if (seq - entry.seq > MAX_SEQ_JUMP) return false;
+      if (seq > entry.seq + 1) this.#gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
+    }
     entry.seq = seq;
-    if (first) for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq]);
+    entry.messages++;
+    entry.recent.push([seq, data]);
+    if (entry.recent.length > this.#replayLimit) entry.recent.shift();
+    for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq, data]);
+    return true;
+  }
+
+  /**
+   * A `subscribed` answer: the newest seq, whether the replay since `from` was whole, and the history's epoch.
+   * A new epoch, or a newest seq below the one this table holds, means the history began again: a reset.
+   */
+  subscribed(topic: string, seq: number, recovered: boolean, epoch?: string): void {
+    const entry = this.#topics.get(topic);
+    if (!entry) return;
+    entry.state = 'live';
+    const known = entry.seq;
+    const changed = epoch !== undefined && entry.epoch !== undefined && epoch !== entry.epoch;
+    if (epoch !== undefined) entry.epoch = epoch;
+    if (known === undefined) {
+      entry.seq = seq;
+      for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq]);
+      return;
+    }
+    if (changed || seq < known) {
+      entry.seq = seq;
+      entry.recent = [];
+      this.#flush();
+      for (const subscriber of entry.subscribers) subscriber.reset({ topic, last: known, seq });
+      return;
+    }
+    if (seq <= known) return;
+    if (!recovered) this.#gap(entry, { topic, from: known + 1, to: seq });
+    entry.seq = seq;
   }
 
   has(topic: string): boolean {
     return this.#topics.has(topic);
+  }
+
+  /** Whether a host has confirmed the topic since the last (re)connect. */
+  live(topic: string): boolean {
+    return this.#topics.get(topic)?.state === 'live';
   }
 
   get size(): number {
@@ -101,10 +174,23 @@ export class TopicTable {
   info(): TopicInfo[] {
     return [...this.#topics].map(([topic, e]) => ({
       topic,
+      state: e.state,
       subscribers: e.subscribers.size,
       seq: e.seq ?? 0,
       messages: e.messages,
     }));
+  }
+
+  /** A tab that joins at `from`, behind the topic: what the table still keeps, and a gap for what it does not. */
+  #catchUp(topic: string, entry: Topic, subscriber: Subscriber, from: number): void {
+    const kept = entry.recent.filter(([seq]) => seq > from);
+    const oldest = kept[0]?.[0] ?? entry.seq! + 1;
+    if (oldest > from + 1) {
+      this.#flush();
+      subscriber.gap({ topic, from: from + 1, to: oldest - 1 });
+    }
+    this.#enqueue(subscriber, [topic, from]);
+    for (const [seq, data] of kept) this.#enqueue(subscriber, [topic, seq, data]);
   }
 
   /** Adds to the tab's batch for this turn, scheduling the flush with the turn's first item. */

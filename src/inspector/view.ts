@@ -48,7 +48,7 @@ export class InspectorView {
     this.#topics = new Rows(
       topicBody,
       (topic) => topic.topic,
-      () => row(4),
+      () => row(5),
       (row, topic) => this.#fillTopicRow(row, topic),
     );
 
@@ -79,7 +79,7 @@ export class InspectorView {
       h('h3', {}, 'Plan, in try order'),
       h('table', { 'data-part': 'plan' }, head('#', 'index', 'host', 'failure expiry', 'last error', ''), planBody),
       h('h3', {}, 'Topics'),
-      h('table', { 'data-part': 'topics' }, head('topic', 'subscribers', 'last seq', 'msg/s'), topicBody),
+      h('table', { 'data-part': 'topics' }, head('topic', 'subscribers', 'last seq', 'msg/s', 'state'), topicBody),
       h('h3', {}, 'Timeline'),
       this.#timeline,
     );
@@ -185,6 +185,7 @@ export class InspectorView {
     setText(cells[1]!, String(topic.subscribers));
     setText(cells[2]!, String(topic.seq));
     setText(cells[3]!, (this.#topicRates.get(topic.topic) ?? 0).toFixed(1));
+    setText(cells[4]!, topic.state);
   }
 
   /** Newest first; entries already shown stay as they are. */

@@ -2,7 +2,7 @@
 
 import { expect } from '@esm-bundle/chai';
 import { ConfigError, parseConfig } from '../../shared/config.ts';
-import { type Board, connect, type SwitchboardConfig } from '../../src/index.ts';
+import { type Board, type BoardEvents, connect, type SwitchboardConfig } from '../../src/index.ts';
 import { type Cluster, startCluster } from '../support/cluster.ts';
 import { testOptions } from '../support/options.ts';
 import { seededRandom } from '../support/random.ts';
@@ -127,6 +127,28 @@ describe('bad input', () => {
       expect(errors.map((e) => e.what)).to.include.members(['teleport', 'msg', 'ack']);
       expect(errors.every((e) => e.what.length <= 200 && e.reason.length > 0)).to.equal(true);
       expect((await board.state()).status).to.equal('connected');
+    });
+
+    it('a host whose welcome asks for a heartbeat of 2^31 ms is skipped, and the board connects to the next', async () => {
+      cluster = await startCluster({ hosts: 1 });
+      const hostile = await startCluster({ hosts: 1, heartbeat: 2 ** 31 });
+      try {
+        const hosts = [hostile.hosts[0]!, cluster.hosts[0]!];
+        board = await connect(testOptions({ hosts, types: ['ws'] }));
+        const failed: BoardEvents['connectFailed'][] = [];
+        const connected: BoardEvents['connected'][] = [];
+        board.on('connectFailed', (detail) => failed.push(detail));
+        board.on('connected', (detail) => connected.push(detail));
+        await board.subscribe('t', () => undefined);
+        await until('the board to connect', () => connected.length === 1);
+        expect(connected[0]).to.include({ host: hosts[1], index: 1 });
+        expect(failed.map(({ host, reason }) => ({ host, reason }))).to.deep.equal([
+          { host: hosts[0], reason: 'welcome: heartbeat must be 100 to 300000 ms, got 2147483648' },
+        ]);
+        expect((await board.state()).status).to.equal('connected');
+      } finally {
+        await hostile.stop();
+      }
     });
 
     it('a flood of bad frames leaves the worker alive and answering', async () => {

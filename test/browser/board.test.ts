@@ -3,6 +3,7 @@
 import { expect } from '@esm-bundle/chai';
 import {
   type Board,
+  type BoardEvents,
   ConfigError,
   type ConnectOptions,
   connect,
@@ -125,7 +126,7 @@ describe('board', () => {
       'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
     );
     expect((await rejection(board.subscribe(7 as unknown as string, () => {}))).message).to.equal(
-      'subscribe: topic must be a non-empty string of at most 256 characters, got number',
+      'subscribe: topic must be a string, got 7',
     );
     expect((await rejection(board.subscribe('t', 'nope' as unknown as () => void))).message).to.equal(
       'subscribe: onMessage must be a function',
@@ -137,6 +138,66 @@ describe('board', () => {
     board.close();
     expect((await rejection(board.state())).message).to.equal('Switchboard: this board is closed');
     expect((await rejection(board.subscribe('t', () => {}))).message).to.equal('Switchboard: this board is closed');
+  });
+
+  describe('attaching again to a worker that another tab reconfigured', () => {
+    const X = { hosts: ['http://127.0.0.1:9'] };
+    const Y = { hosts: ['http://127.0.0.2:9'] };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
+    beforeEach(() => addEventListener('unhandledrejection', onUnhandled));
+    afterEach(() => {
+      removeEventListener('unhandledrejection', onUnhandled);
+      unhandled.splice(0);
+    });
+
+    /** This page leaves for the back/forward cache and comes back: its boards let the worker go and attach again. */
+    const backForward = () => {
+      dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+      dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    };
+
+    it('a board that did not ask to reconfigure closes, says why in an error event, and every call rejects with closed', async () => {
+      const opts = options(X);
+      const board = await open(opts);
+      const errors: BoardEvents['error'][] = [];
+      board.on('error', (detail) => errors.push(detail));
+      const other = await openTab();
+      await other.eval(`tab.connect(${JSON.stringify({ ...opts, config: Y, reconfigure: true })})`);
+      expect((await board.state()).plan[0]!.host, 'the other tab replaced the config').to.equal(Y.hosts[0]);
+
+      backForward();
+      const refused =
+        'config: differs from the one the running Switchboard worker uses for other tabs; pass reconfigure: true to connect() to replace it';
+      await until('the error event', () => errors.length > 0);
+      expect(errors).to.deep.equal([{ what: 'config', reason: refused }]);
+      for (const call of [board.state(), board.send('orders', 1), board.subscribe('t', () => {}), board.reconnect()]) {
+        const error = await rejection(call);
+        expect(error).to.be.instanceOf(SwitchboardError);
+        expect(error).to.include({ code: 'closed', message: `Switchboard: this board is closed: ${refused}` });
+      }
+      expect(await other.eval('tab.state().then((s) => s.tabs)'), 'the other tab goes on, alone').to.equal(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).to.deep.equal([]);
+      await other.close();
+    });
+
+    it('a board that asked to reconfigure replaces the config again, and goes on', async () => {
+      const opts = { ...options(X), reconfigure: true };
+      const board = await open(opts);
+      const errors: BoardEvents['error'][] = [];
+      board.on('error', (detail) => errors.push(detail));
+      const other = await openTab();
+      await other.eval(`tab.connect(${JSON.stringify({ ...opts, config: Y })})`);
+      expect((await board.state()).plan[0]!.host).to.equal(Y.hosts[0]);
+
+      backForward();
+      await until('this board to attach again', async () => (await board.state()).plan[0]!.host === X.hosts[0]);
+      expect((await board.state()).tabs).to.equal(2);
+      expect(errors).to.deep.equal([]);
+      expect(unhandled).to.deep.equal([]);
+      await other.close();
+    });
   });
 
   it('runs on a dedicated worker where the browser has no SharedWorker, and says so', async () => {

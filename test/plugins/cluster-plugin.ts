@@ -1,6 +1,6 @@
 // web-test-runner plugin: starts reference-server clusters on loopback for browser tests, and works their switches.
 
-import { MemoryBackplane } from '../../server/backplane.ts';
+import { type Backplane, MemoryBackplane } from '../../server/backplane.ts';
 import { startFeed } from '../../server/feed.ts';
 import { Host } from '../../server/host.ts';
 import { applyHostAction, isHostAction } from '../../server/host-actions.ts';
@@ -17,7 +17,10 @@ import {
   FEED_STOP,
   type FeedRequest,
   KILL_PROCESS,
+  PAUSE_REDIS,
   type ProcessClusterOptions,
+  RESET_HISTORY,
+  type ResetHistoryRequest,
   START,
   START_PROCESSES,
   STOP,
@@ -34,19 +37,27 @@ type HostRequest = { id: number; host: number };
 
 export function clusterPlugin(): ClusterPlugin {
   const clusters = new Map<number, Host[]>();
+  const clusterOptions = new Map<number, ClusterOptions>();
   const processClusters = new Map<number, { redis: RedisServer; hosts: HostProcess[] }>();
-  const feeds = new Map<number, { topics: string[]; stop: () => void }>();
+  /** A running feed: its topics, how to start it on another backplane, and how to stop it. */
+  const feeds = new Map<number, { topics: string[]; start: (backplane: Backplane) => () => void; stop: () => void }>();
   let next = 1;
 
   async function start(options: ClusterOptions = {}): Promise<ClusterInfo> {
-    const backplane = new MemoryBackplane({ historyLimit: options.historyLimit });
+    const shared = emptyHistory(options);
     const hosts = Array.from(
       { length: options.hosts ?? 1 },
-      (_, i) => new Host({ ...options, name: `h${i}`, backplane }),
+      (_, i) =>
+        new Host({
+          ...options,
+          name: `h${i}`,
+          backplane: options.ownHistory ? emptyHistory(options) : shared,
+        }),
     );
     await Promise.all(hosts.map((host) => host.listen()));
     const id = next++;
     clusters.set(id, hosts);
+    clusterOptions.set(id, options);
     return { id, hosts: hosts.map((host) => host.url), names: hosts.map((host) => host.name) };
   }
 
@@ -83,6 +94,8 @@ export function clusterPlugin(): ClusterPlugin {
     switch (request.action) {
       case 'end-sessions':
         return host.endSessions();
+      case 'restart-empty':
+        return restartEmpty(request);
       case 'disconnect':
         return host.disconnect(request.reason);
       case 'publish':
@@ -93,11 +106,55 @@ export function clusterPlugin(): ClusterPlugin {
         return host.refuse(request.types);
       case 'files':
         return host.answerFiles(request.status);
+      case 'refuse-subscriptions':
+        return host.refuseSubscriptions(request.code);
       case 'counts':
         return host.counts();
       case 'state':
         return host.state;
     }
+  }
+
+  /** Kills a host and starts another on its port with a new, empty history, as a host process restarted alone. */
+  async function restartEmpty({ id, host: index }: HostRequest): Promise<void> {
+    await crash(clusters.get(id)![index]!);
+    await replace(id, index, emptyHistory(clusterOptions.get(id)!));
+  }
+
+  /**
+   * Wipes the cluster's history, as a cluster whose store was lost: every host killed, then all started again on
+   * their ports with one new, empty backplane (a new epoch), and a running feed goes on there. Every host is down
+   * before any comes back, so no client can move from the new history back to the old one.
+   */
+  async function resetHistory({ id, topics }: ResetHistoryRequest): Promise<Record<string, number>> {
+    const hosts = clusters.get(id);
+    if (!hosts) throw new Error(`reset-history: cluster ${id} is not running (in-process clusters only)`);
+    const feed = feeds.get(id);
+    feed?.stop();
+    await Promise.all(hosts.map(crash));
+    const old = hosts[0]!.backplane;
+    const seq = async (topic: string): Promise<[string, number]> => [topic, await old.seq(topic)];
+    const wiped = Object.fromEntries(await Promise.all(topics.map(seq)));
+    const options = clusterOptions.get(id)!;
+    const shared = emptyHistory(options);
+    await Promise.all(hosts.map((_, index) => replace(id, index, options.ownHistory ? emptyHistory(options) : shared)));
+    if (feed) feed.stop = feed.start(hosts[0]!.backplane);
+    return wiped;
+  }
+
+  /** A crash for good: connections reset, and the port free for the host that replaces it. */
+  async function crash(host: Host): Promise<void> {
+    await host.kill();
+    await host.close();
+  }
+
+  /** Starts host `index` of a cluster anew on its port, on `backplane`. */
+  async function replace(id: number, index: number, backplane: Backplane): Promise<void> {
+    const hosts = clusters.get(id)!;
+    const port = Number(new URL(hosts[index]!.url).port);
+    const fresh = new Host({ ...clusterOptions.get(id)!, name: `h${index}`, port, backplane });
+    await fresh.listen();
+    hosts[index] = fresh;
   }
 
   /** The same switches on a host process, through its control surface. */
@@ -117,6 +174,8 @@ export function clusterPlugin(): ClusterPlugin {
         return void (await host.act('refuse', request.types));
       case 'files':
         return void (await host.act('files', { status: request.status }));
+      case 'refuse-subscriptions':
+        return void (await host.act('refuse-subscriptions', { code: request.code }));
       default:
         return void (await host.act(request.action));
     }
@@ -131,10 +190,8 @@ export function clusterPlugin(): ClusterPlugin {
       throw new Error(`feed: topics must be a positive integer, got ${topics}`);
     if (!(rate > 0)) throw new Error(`feed: rate must be a positive number of messages per second, got ${rate}`);
     const pairs = Array.from({ length: topics }, (_, i) => `feed${i}`);
-    feeds.set(id, {
-      topics: pairs.map((pair) => `ticks/${pair}`),
-      stop: startFeed(backplane, { pairs, rate: rate / topics }),
-    });
+    const start = (on: Backplane) => startFeed(on, { pairs, rate: rate / topics });
+    feeds.set(id, { topics: pairs.map((pair) => `ticks/${pair}`), start, stop: start(backplane) });
     return feeds.get(id)!.topics;
   }
 
@@ -155,6 +212,7 @@ export function clusterPlugin(): ClusterPlugin {
     feeds.delete(id);
     const hosts = clusters.get(id) ?? [];
     clusters.delete(id);
+    clusterOptions.delete(id);
     await Promise.all(hosts.map((host) => host.close()));
     const processes = processClusters.get(id);
     processClusters.delete(id);
@@ -174,9 +232,16 @@ export function clusterPlugin(): ClusterPlugin {
         return processOf(payload as HostRequest)
           .kill('SIGKILL')
           .then(() => true);
+      if (command === PAUSE_REDIS) {
+        const { id, ms } = payload as { id: number; ms: number };
+        const redis = processClusters.get(id)?.redis;
+        if (!redis) throw new Error(`process cluster ${id} is not running`);
+        return redis.pause(ms).then(() => true);
+      }
       if (command === FEED_START) return Promise.resolve(feed(payload as FeedRequest));
       if (command === FEED_STOP) return stopFeed((payload as { id: number }).id);
       if (command === CHAOS_CONFIG) return Promise.resolve(chaosConfig());
+      if (command === RESET_HISTORY) return resetHistory(payload as ResetHistoryRequest);
       if (command === STOP) return stop((payload as { id: number }).id).then(() => true);
       return undefined;
     },
@@ -194,4 +259,9 @@ function chaosConfig(): ChaosConfig {
     throw new Error(`CHAOS_SECONDS must be a positive number of seconds, got "${process.env.CHAOS_SECONDS}"`);
   if (!Number.isInteger(seed)) throw new Error(`CHAOS_SEED must be an integer, got "${process.env.CHAOS_SEED}"`);
   return { seconds, seed };
+}
+
+/** A new, empty in-memory history: a new epoch. */
+function emptyHistory(options: ClusterOptions): MemoryBackplane {
+  return new MemoryBackplane({ historyLimit: options.historyLimit });
 }

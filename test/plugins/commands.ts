@@ -1,12 +1,15 @@
 // The commands browser tests send to the Node-side plugins (cluster and tabs), and their payloads: the tests and the plugins share them.
 
 import type { HostActionName } from '../../server/host-actions.ts';
+import type { TopicErrorCode } from '../../shared/protocol.ts';
 
 export type HostType = 'ws' | 'http' | 'poll';
 
 export interface ClusterOptions {
-  /** How many hosts; default 1. They share one in-process backplane. */
+  /** How many hosts; default 1. They share one in-process backplane, unless ownHistory. */
   hosts?: number;
+  /** Each host keeps its own history, as host processes without a shared backplane do: seqs differ between hosts. */
+  ownHistory?: boolean;
   /** The ping interval hosts give in `welcome`, in ms; default 15000. */
   heartbeat?: number;
   /** Messages kept per topic; default 1000. */
@@ -17,6 +20,8 @@ export interface ClusterOptions {
   pollWait?: number;
   /** Largest frame a host accepts, in bytes; default 1 MiB. */
   maxFrameBytes?: number;
+  /** Topic prefixes the hosts forbid: a sub gets `error` `forbidden`, a pub `nack` `forbidden`. */
+  forbid?: string[];
 }
 
 /** Hosts as separate OS processes (server/cli.ts --redis) sharing a redis-server that the plugin starts for them. */
@@ -27,6 +32,10 @@ export interface ProcessClusterOptions {
   heartbeat?: number;
   /** Messages kept per topic in Redis; default 1000. */
   historyLimit?: number;
+  /** Topic prefixes the hosts forbid (`--forbid`). */
+  forbid?: string[];
+  /** ms a host waits for a Redis command before the outcome is unknown (`--redis-timeout`). */
+  redisTimeout?: number;
 }
 
 export interface ClusterInfo {
@@ -50,11 +59,15 @@ export interface HostCounts {
 export type HostAction = { host: number } & (
   | { action: HostActionName }
   | { action: 'end-sessions' | 'counts' | 'state' }
+  /** A restart that loses the history: the host comes back on its port with a new, empty backplane. */
+  | { action: 'restart-empty' }
   | { action: 'disconnect'; reason: string }
   | { action: 'publish'; topic: string; data: unknown }
   | { action: 'inject'; text: string }
   | { action: 'refuse'; types: HostType[] }
   | { action: 'files'; status: number }
+  /** Every `sub` answered with `error` of this code, naming its topic, until a later one with null. */
+  | { action: 'refuse-subscriptions'; code: TopicErrorCode | null }
 );
 
 export type ControlRequest = HostAction & { id: number };
@@ -78,12 +91,22 @@ export const STOP = 'cluster-stop';
 export const START_PROCESSES = 'cluster-start-processes';
 /** kill -9 of one host process of a process cluster: payload `{ id, host }`. */
 export const KILL_PROCESS = 'cluster-kill-process';
+/** Pauses the process cluster's Redis: { id, ms }. */
+export const PAUSE_REDIS = 'cluster-pause-redis';
 /** Starts a feed (FeedRequest) on a cluster; answers its topics. One feed per cluster. */
 export const FEED_START = 'cluster-feed-start';
 /** Stops a cluster's feed: payload `{ id }`; answers how many it published per topic. */
 export const FEED_STOP = 'cluster-feed-stop';
 /** Answers the ChaosConfig. */
 export const CHAOS_CONFIG = 'chaos-config';
+/** Wipes an in-process cluster's history (ResetHistoryRequest); answers the wiped history's newest seq of each topic. */
+export const RESET_HISTORY = 'cluster-reset-history';
+
+export interface ResetHistoryRequest {
+  id: number;
+  /** The topics whose newest seq in the wiped history the answer gives. */
+  topics: string[];
+}
 
 // The tabs plugin's commands.
 

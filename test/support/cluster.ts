@@ -2,6 +2,7 @@
 
 import { executeServerCommand } from '@web/test-runner-commands';
 import { HOST_ACTIONS, type HostActionName } from '../../server/host-actions.ts';
+import type { TopicErrorCode } from '../../shared/protocol.ts';
 import {
   CHAOS_CONFIG,
   type ChaosConfig,
@@ -17,7 +18,10 @@ import {
   type HostState,
   type HostType,
   KILL_PROCESS,
+  PAUSE_REDIS,
   type ProcessClusterOptions,
+  RESET_HISTORY,
+  type ResetHistoryRequest,
   START,
   START_PROCESSES,
   STOP,
@@ -39,6 +43,8 @@ export interface Cluster {
   drain(host: number): Promise<void>;
   /** Killed, then listening on the same port again, with no sessions. */
   restart(host: number): Promise<void>;
+  /** Killed, then listening on the same port again with a new, empty history (a new epoch). */
+  restartEmpty(host: number): Promise<void>;
   /** Ends every http and poll session as its expiry would: the next request on one answers 404. */
   endSessions(host: number): Promise<void>;
   /** Ends every connection on purpose, telling clients `reason` in an `error` frame (and the WebSocket close). */
@@ -51,6 +57,8 @@ export interface Cluster {
   refuse(host: number, types: HostType[]): Promise<void>;
   /** The status the host's /files/ answers with (200 serves `{host, method, path}` as JSON). */
   files(host: number, status: number): Promise<void>;
+  /** Every `sub` to the host answered with `error` of this code naming its topic; null takes subs again. */
+  refuseSubscriptions(host: number, code: TopicErrorCode | null): Promise<void>;
   /** Open connections by type, and subscribers by topic. */
   counts(host: number): Promise<HostCounts>;
   state(host: number): Promise<HostState>;
@@ -58,6 +66,12 @@ export interface Cluster {
   feed(topics: number, rate: number): Promise<string[]>;
   /** Stops the feed; resolves how many messages it published on each topic. */
   stopFeed(): Promise<Record<string, number>>;
+  /**
+   * Wipes the history, as a cluster whose store was lost: every host killed, then started again on its port with
+   * one new, empty shared history (a new epoch); the feed goes on there. Resolves the newest seq of each of
+   * `topics` in the wiped history. In-process clusters only.
+   */
+  resetHistory(topics: string[]): Promise<Record<string, number>>;
   /** Closes every host, and stops the feed. */
   stop(): Promise<void>;
 }
@@ -66,6 +80,8 @@ export interface Cluster {
 export interface ProcessCluster extends Cluster {
   /** kill -9 of the host's process: its connections drop unannounced, and nothing listens on its port again. */
   killProcess(host: number): Promise<void>;
+  /** Holds every Redis write for `ms`, as a stalled Redis would. */
+  pauseRedis(ms: number): Promise<void>;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -77,6 +93,7 @@ export async function startProcessCluster(options: ProcessClusterOptions = {}): 
   return {
     ...handle(info),
     killProcess: async (host) => void (await executeServerCommand(KILL_PROCESS, { id: info.id, host })),
+    pauseRedis: async (ms) => void (await executeServerCommand(PAUSE_REDIS, { id: info.id, ms })),
   };
 }
 
@@ -91,15 +108,19 @@ function handle(info: ClusterInfo): Cluster {
     names: info.names,
     ...switches,
     endSessions: (host) => control({ host, action: 'end-sessions' }),
+    restartEmpty: (host) => control({ host, action: 'restart-empty' }),
     disconnect: (host, reason) => control({ host, action: 'disconnect', reason }),
     publish: (topic, data, host = 0) => control({ host, action: 'publish', topic, data }),
     inject: (host, text) => control({ host, action: 'inject', text }),
     refuse: (host, types) => control({ host, action: 'refuse', types }),
     files: (host, status) => control({ host, action: 'files', status }),
+    refuseSubscriptions: (host, code) => control({ host, action: 'refuse-subscriptions', code }),
     counts: (host) => control({ host, action: 'counts' }),
     state: (host) => control({ host, action: 'state' }),
     feed: (topics, rate) => executeServerCommand<string[], FeedRequest>(FEED_START, { id: info.id, topics, rate }),
     stopFeed: () => executeServerCommand(FEED_STOP, { id: info.id }),
+    resetHistory: (topics) =>
+      executeServerCommand<Record<string, number>, ResetHistoryRequest>(RESET_HISTORY, { id: info.id, topics }),
     stop: () => executeServerCommand(STOP, { id: info.id }),
   };
 }

@@ -27,20 +27,24 @@ export function transportSuite(type: TransportType): void {
       return opened;
     }
 
-    it('resolves on welcome, with the host name and heartbeat', async () => {
+    it('resolves on welcome, with the host name, heartbeat and history epoch', async () => {
       const { connection } = await connect();
-      expect(connection.welcome).to.deep.equal({ op: 'welcome', v: 1, server: 'h0', heartbeat: 1000 });
+      const { epoch, ...welcome } = connection.welcome;
+      expect(welcome).to.deep.equal({ op: 'welcome', v: 1, server: 'h0', heartbeat: 1000 });
+      expect(epoch).to.be.a('string').and.not.equal('');
       expect((await cluster.counts(0)).connections[type]).to.equal(1);
     });
 
     it('subscribes, and receives messages in seq order', async () => {
       const { connection, recorder } = await connect();
       connection.send({ op: 'sub', topic: 'ticks/EURUSD' });
-      expect(await recorder.next('subscribed')).to.deep.equal({
+      const subscribed = await recorder.next('subscribed');
+      expect(subscribed).to.deep.equal({
         op: 'subscribed',
         topic: 'ticks/EURUSD',
         seq: 0,
         recovered: true,
+        epoch: connection.welcome.epoch,
       });
       for (const price of [1.1, 1.2, 1.3]) await cluster.publish('ticks/EURUSD', { price });
       const frames = [await recorder.next('msg'), await recorder.next('msg'), await recorder.next('msg')];

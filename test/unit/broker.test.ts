@@ -3,22 +3,33 @@
 import { expect } from '@esm-bundle/chai';
 import { parseConfig, type SwitchboardConfig } from '../../shared/config.ts';
 import { SwitchboardError } from '../../shared/errors.ts';
-import type { BrokerEvents, Delivery, Gap } from '../../shared/state.ts';
+import type { BrokerEvents, Delivery, Gap, Reset } from '../../shared/state.ts';
 import { Broker } from '../../worker/broker.ts';
 import { memoryExpiryStore } from '../../worker/expiry.ts';
 import type { Subscriber } from '../../worker/topics.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
-import { FakeTransport } from '../support/fake-transport.ts';
+import { FakeTransport, type HostBehaviour } from '../support/fake-transport.ts';
+
+interface RecordingTab extends Subscriber {
+  batches: Delivery[][];
+  stands: Delivery[];
+  gaps: Gap[];
+  resets: Reset[];
+  seqs(topic: string): number[];
+}
 
 /** A tab that records what it receives: messages by batch, and apart from them, where each topic stands. */
-function tab(): Subscriber & { batches: Delivery[][]; stands: Delivery[]; gaps: Gap[]; seqs(topic: string): number[] } {
+function tab(): RecordingTab {
   const batches: Delivery[][] = [];
   const stands: Delivery[] = [];
   const gaps: Gap[] = [];
+  const resets: Reset[] = [];
   return {
     batches,
     stands,
     gaps,
+    resets,
+    reset: (reset) => resets.push(reset),
     deliver: (batch) => {
       stands.push(...batch.filter((item) => item.length === 2));
       const messages = batch.filter((item) => item.length === 3);
@@ -33,9 +44,28 @@ function tab(): Subscriber & { batches: Delivery[][]; stands: Delivery[]; gaps: 
   };
 }
 
-function setup(config: Partial<SwitchboardConfig> = {}) {
+/** What became of a subscribe() call so far. */
+interface Subscription {
+  outcome: 'waiting' | 'confirmed' | SwitchboardError;
+}
+
+/** broker.subscribe, its outcome kept for the test to read (one still waiting when the broker closes is no error). */
+function subscribe(broker: Broker, subscriber: Subscriber, topic: string, from?: number): Subscription {
+  const subscription: Subscription = { outcome: 'waiting' };
+  broker.subscribe(subscriber, topic, from).then(
+    () => {
+      subscription.outcome = 'confirmed';
+    },
+    (error: SwitchboardError) => {
+      subscription.outcome = error;
+    },
+  );
+  return subscription;
+}
+
+function setup(config: Partial<SwitchboardConfig> = {}, behaviour: () => HostBehaviour = () => 'accept') {
   const clock = new FakeClock();
-  const transport = new FakeTransport(() => 'accept');
+  const transport = new FakeTransport(behaviour);
   const events: [keyof BrokerEvents, unknown][] = [];
   const broker = new Broker(
     parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], reconnectDelay: 0, ...config }),
@@ -58,8 +88,8 @@ describe('broker', () => {
     const { broker, clock, sent, transport } = setup();
     const [one, two] = [tab(), tab()];
     expect(transport.requests).to.have.length(0);
-    broker.subscribe(one, 'ticks/EURUSD');
-    broker.subscribe(two, 'ticks/EURUSD');
+    subscribe(broker, one, 'ticks/EURUSD');
+    subscribe(broker, two, 'ticks/EURUSD');
     await clock.advance(0);
     expect(sent()).to.deep.equal([{ op: 'sub', topic: 'ticks/EURUSD' }]);
     broker.unsubscribe(one, 'ticks/EURUSD');
@@ -72,8 +102,8 @@ describe('broker', () => {
   it('delivers each message to every tab of its topic, one batch per tab per turn, and drops repeats', async () => {
     const { broker, clock, transport } = setup();
     const [one, two] = [tab(), tab()];
-    broker.subscribe(one, 'news');
-    broker.subscribe(two, 'news');
+    subscribe(broker, one, 'news');
+    subscribe(broker, two, 'news');
     await clock.advance(0);
     const live = transport.live!;
     live.push({ op: 'subscribed', topic: 'news', seq: 0, recovered: true });
@@ -93,8 +123,8 @@ describe('broker', () => {
   it('after a failover, resubscribes every live topic from the last seq delivered and reports a gap the server could not replay', async () => {
     const { broker, clock, transport } = setup();
     const subscriber = tab();
-    broker.subscribe(subscriber, 'a');
-    broker.subscribe(subscriber, 'b');
+    subscribe(broker, subscriber, 'a');
+    subscribe(broker, subscriber, 'b');
     await clock.advance(0);
     const first = transport.live!;
     first.push({ op: 'subscribed', topic: 'a', seq: 10, recovered: true });
@@ -141,7 +171,7 @@ describe('broker', () => {
 
   it('queues sends while no host is connected, sends them in order with the same ids after reconnecting, and rejects when full', async () => {
     const { broker, clock, transport } = setup({ sendQueueLimit: 2, reconnectDelay: 1000 });
-    broker.subscribe(tab(), 't');
+    subscribe(broker, tab(), 't');
     await clock.advance(0);
     transport.live!.drop('reset');
     // Rounds start reconnectDelay apart: for that long no host is connected and the sends wait.
@@ -169,22 +199,22 @@ describe('broker', () => {
   it('rejects bad topics and data that is not JSON, and keeps working', async () => {
     const { broker, clock, sent } = setup();
     const subscriber = tab();
-    expect(() => broker.subscribe(subscriber, ''))
+    expect(() => subscribe(broker, subscriber, ''))
       .to.throw(
         SwitchboardError,
         'subscribe: topic must be a non-empty string of at most 256 characters, got a string of 0 characters',
       )
       .with.property('code', 'invalid-argument');
-    expect(() => broker.subscribe(subscriber, 42 as unknown as string)).to.throw(
+    expect(() => subscribe(broker, subscriber, 42 as unknown as string)).to.throw(
       'subscribe: topic must be a non-empty string of at most 256 characters, got number',
     );
-    expect(() => broker.subscribe(subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
+    expect(() => subscribe(broker, subscriber, 'x'.repeat(257))).to.throw('got a string of 257 characters');
     const error = await broker.send('t', { n: 1n }, 'id').then(
       () => undefined,
       (e: SwitchboardError) => `${e.code}: ${e.message}`,
     );
     expect(error).to.match(/^invalid-argument: send: data for "t" cannot be sent as JSON \(.+\)$/);
-    broker.subscribe(subscriber, 'fine');
+    subscribe(broker, subscriber, 'fine');
     await clock.advance(0);
     expect(sent()).to.deep.equal([{ op: 'sub', topic: 'fine' }]);
     broker.close();
@@ -192,7 +222,7 @@ describe('broker', () => {
 
   it('a drain moves to the next host at once and gives the drained host its failure expiry', async () => {
     const { broker, clock, transport, events } = setup({ failureExpiry: 60_000 });
-    broker.subscribe(tab(), 't');
+    subscribe(broker, tab(), 't');
     await clock.advance(0);
     transport.live!.push({ op: 'drain' });
     await clock.advance(0);
@@ -210,7 +240,7 @@ describe('broker', () => {
   it('closes the upstream connection after idleTimeout with no topic and no send, and reopens on the next subscribe', async () => {
     const { broker, clock, transport } = setup({ idleTimeout: 30_000 });
     const subscriber = tab();
-    broker.subscribe(subscriber, 't');
+    subscribe(broker, subscriber, 't');
     await clock.advance(0);
     broker.unsubscribe(subscriber, 't');
     await clock.advance(29_999);
@@ -218,7 +248,7 @@ describe('broker', () => {
     await clock.advance(1);
     expect(transport.live).to.equal(undefined);
     expect(broker.state().status).to.equal('idle');
-    broker.subscribe(subscriber, 't');
+    subscribe(broker, subscriber, 't');
     await clock.advance(0);
     expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 't' }]);
     broker.close();
@@ -227,7 +257,7 @@ describe('broker', () => {
   it('a quiet topic (no message yet) is resubscribed from the seq the host gave, so a message sent during the outage arrives', async () => {
     const { broker, clock, transport } = setup({ reconnectDelay: 1000 });
     const subscriber = tab();
-    broker.subscribe(subscriber, 'quiet');
+    subscribe(broker, subscriber, 'quiet');
     await clock.advance(0);
     transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 0, recovered: true });
     transport.live!.drop('reset');
@@ -291,7 +321,7 @@ describe('broker', () => {
       (await broker.requestPlan()).hosts.map((h) => h.index),
       'idle: the plan',
     ).to.deep.equal([0, 1, 2]);
-    broker.subscribe(tab(), 't');
+    subscribe(broker, tab(), 't');
     await clock.advance(0);
     transport.live!.drop('reset');
     await clock.advance(0);
@@ -350,14 +380,15 @@ describe('broker', () => {
   it('tells each tab where a topic stands: when the host first answers, and when the tab joins a live topic', async () => {
     const { broker, clock, transport } = setup();
     const [first, later] = [tab(), tab()];
-    broker.subscribe(first, 'quiet');
+    subscribe(broker, first, 'quiet');
     await clock.advance(0);
     transport.live!.push({ op: 'subscribed', topic: 'quiet', seq: 7, recovered: true });
     await clock.advance(0);
     expect(first.stands).to.deep.equal([['quiet', 7]]);
     expect(first.batches, 'no message is delivered for it').to.deep.equal([]);
-    expect(broker.subscribe(later, 'quiet')).to.equal(7);
+    const joining = subscribe(broker, later, 'quiet');
     await clock.advance(0);
+    expect(joining.outcome, 'a live topic is confirmed at once').to.equal('confirmed');
     expect(later.stands).to.deep.equal([['quiet', 7]]);
     expect(first.stands, 'the first tab hears nothing new').to.have.length(1);
     broker.close();
@@ -365,13 +396,189 @@ describe('broker', () => {
 
   it('after reconfigure, the live topics and pending sends move to a host of the new config', async () => {
     const { broker, clock, transport } = setup();
-    broker.subscribe(tab(), 'kept');
+    subscribe(broker, tab(), 'kept');
     await clock.advance(0);
     transport.live!.push({ op: 'subscribed', topic: 'kept', seq: 4, recovered: true });
     broker.reconfigure(parseConfig({ hosts: ['http://new.test'], types: ['ws'] }));
     await clock.advance(0);
     expect(transport.requests.at(-1)!.url).to.equal('http://new.test');
     expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'kept', from: 4 }]);
+    broker.close();
+  });
+
+  it('subscribe() resolves when the host confirms the topic, and rejects with code forbidden when it refuses for good', async () => {
+    const { broker, clock, transport, events } = setup();
+    const [one, two] = [tab(), tab()];
+    const allowed = subscribe(broker, one, 'open');
+    const closed = subscribe(broker, two, 'secret');
+    await clock.advance(0);
+    expect(allowed.outcome, 'nothing is confirmed before the host answers').to.equal('waiting');
+    transport.live!.push({ op: 'subscribed', topic: 'open', seq: 0, recovered: true });
+    transport.live!.push({ op: 'error', code: 'forbidden', topic: 'secret', message: 'not for you' });
+    await clock.advance(0);
+    expect(allowed.outcome).to.equal('confirmed');
+    const refusal = closed.outcome as SwitchboardError;
+    expect(refusal.code).to.equal('forbidden');
+    expect(refusal.message).to.equal('subscribe: the host refused "secret" (forbidden): not for you');
+    expect(broker.state().topics.map((t) => [t.topic, t.state])).to.deep.equal([['open', 'live']]);
+    expect(events.some(([name]) => name === 'error')).to.equal(true);
+    broker.close();
+  });
+
+  it('a sub refused as unavailable is asked again with the reconnect backoff on the same connection, until it is confirmed', async () => {
+    const { broker, clock, transport } = setup({ reconnectDelay: 1000, maxReconnectDelay: 8000 });
+    const subscriber = tab();
+    const subscription = subscribe(broker, subscriber, 'prices');
+    await clock.advance(0);
+    const live = transport.live!;
+    const subs = () => live.sent.filter((frame) => (frame as { op: string }).op === 'sub').length;
+    live.push({ op: 'error', code: 'unavailable', topic: 'prices', message: 'Redis is down' });
+    await clock.advance(999);
+    expect(subs(), 'not before reconnectDelay').to.equal(1);
+    await clock.advance(1);
+    expect(subs()).to.equal(2);
+    live.push({ op: 'error', code: 'unavailable', topic: 'prices', message: 'Redis is down' });
+    await clock.advance(2000);
+    expect(subs(), 'the second try waits at most the doubled ceiling').to.equal(3);
+    expect(broker.state().topics[0]?.state).to.equal('subscribing');
+    live.push({ op: 'subscribed', topic: 'prices', seq: 4, recovered: true });
+    live.push({ op: 'msg', topic: 'prices', seq: 5, data: 'up' });
+    await clock.advance(0);
+    expect(subscription.outcome).to.equal('confirmed');
+    expect(subscriber.seqs('prices')).to.deep.equal([5]);
+    expect(transport.connections, 'the connection was never dropped').to.have.length(1);
+    await clock.advance(60_000);
+    expect(subs(), 'a confirmed topic is not asked again').to.equal(3);
+    broker.close();
+  });
+
+  it('a sub with no answer within connectTimeout is sent again', async () => {
+    const { broker, clock, transport } = setup({ connectTimeout: 500, reconnectDelay: 100 });
+    subscribe(broker, tab(), 'silent');
+    await clock.advance(0);
+    expect(transport.live!.sent).to.have.length(1);
+    await clock.advance(500 + 100);
+    expect(transport.live!.sent).to.deep.equal([
+      { op: 'sub', topic: 'silent' },
+      { op: 'sub', topic: 'silent' },
+    ]);
+    broker.close();
+  });
+
+  it('a new epoch is a reset: tabs hear it once and get the new history from its seq, none dropped as seen', async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    subscribe(broker, subscriber, 'orders');
+    await clock.advance(0);
+    const first = transport.live!;
+    first.push({ op: 'subscribed', topic: 'orders', seq: 0, recovered: true, epoch: 'one' });
+    for (const seq of [1, 2, 3, 4, 5]) first.push({ op: 'msg', topic: 'orders', seq, data: seq });
+    first.drop('restarted');
+    await clock.advance(0);
+    const second = transport.live!;
+    expect(second.sent[0]).to.deep.equal({ op: 'sub', topic: 'orders', from: 5 });
+    // The host came back without its history: it has two new messages, and says so with a new epoch.
+    second.push({ op: 'subscribed', topic: 'orders', seq: 2, recovered: true, epoch: 'two' });
+    for (const seq of [3, 4]) second.push({ op: 'msg', topic: 'orders', seq, data: `new ${seq}` });
+    await clock.advance(0);
+    expect(subscriber.resets).to.deep.equal([{ topic: 'orders', last: 5, seq: 2 }]);
+    expect(subscriber.seqs('orders')).to.deep.equal([1, 2, 3, 4, 5, 3, 4]);
+    broker.close();
+  });
+
+  it('without epochs, a subscribed seq below the one held is a reset too', async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    subscribe(broker, subscriber, 't');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 't', seq: 9, recovered: true });
+    transport.live!.drop('gone');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 't', seq: 0, recovered: true });
+    transport.live!.push({ op: 'msg', topic: 't', seq: 1, data: 'first of the new history' });
+    await clock.advance(0);
+    expect(subscriber.resets).to.deep.equal([{ topic: 't', last: 9, seq: 0 }]);
+    expect(subscriber.seqs('t')).to.deep.equal([1]);
+    broker.close();
+  });
+
+  it('a msg seq too far ahead to believe is not delivered: the host is asked where the topic stands', async () => {
+    const { broker, clock, transport, events } = setup();
+    const subscriber = tab();
+    subscribe(broker, subscriber, 't');
+    await clock.advance(0);
+    const live = transport.live!;
+    live.push({ op: 'subscribed', topic: 't', seq: 3, recovered: true });
+    live.push({ op: 'msg', topic: 't', seq: Number.MAX_SAFE_INTEGER, data: 'bogus' });
+    live.push({ op: 'msg', topic: 't', seq: 4, data: 'real' });
+    await clock.advance(0);
+    expect(live.sent.at(-1), 'asked from the last seq believed').to.deep.equal({ op: 'sub', topic: 't', from: 3 });
+    expect(subscriber.seqs('t')).to.deep.equal([4]);
+    expect(events.find(([name]) => name === 'error')?.[1]).to.deep.include({ what: 'msg', topic: 't' });
+    broker.close();
+  });
+
+  it('a tab that joins behind the topic is replayed what the worker keeps, and told of a gap for exactly what it does not', async () => {
+    const { broker, clock, transport } = setup({ replayLimit: 50 });
+    const ahead = tab();
+    subscribe(broker, ahead, 'feed');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'feed', seq: 0, recovered: true });
+    for (let seq = 1; seq <= 100; seq++) transport.live!.push({ op: 'msg', topic: 'feed', seq, data: seq });
+    await clock.advance(0);
+    const near = tab();
+    const far = tab();
+    subscribe(broker, near, 'feed', 60);
+    subscribe(broker, far, 'feed', 20);
+    await clock.advance(0);
+    expect(near.seqs('feed')).to.deep.equal(Array.from({ length: 40 }, (_, i) => 61 + i));
+    expect(near.gaps).to.deep.equal([]);
+    expect(far.gaps).to.deep.equal([{ topic: 'feed', from: 21, to: 50 }]);
+    expect(far.seqs('feed')).to.deep.equal(Array.from({ length: 50 }, (_, i) => 51 + i));
+    broker.close();
+  });
+
+  it('a pub nacked as unavailable or unknown is sent again with the same id until it is acked; forbidden rejects', async () => {
+    const { broker, clock, transport } = setup({ reconnectDelay: 100 });
+    let published = false;
+    const order = broker.send('orders', { qty: 1 }, 'id-1').then(() => {
+      published = true;
+    });
+    const refused = broker.send('admin', {}, 'id-2').catch((error: SwitchboardError) => error);
+    await clock.advance(0);
+    const live = transport.live!;
+    live.push({ op: 'nack', id: 'id-1', code: 'unknown', error: 'Redis did not answer in time' });
+    live.push({ op: 'nack', id: 'id-2', code: 'forbidden', error: 'not allowed' });
+    await clock.advance(100);
+    live.push({ op: 'nack', id: 'id-1', code: 'unavailable', error: 'Redis is down' });
+    await clock.advance(200);
+    expect(live.sent.filter((frame) => (frame as { id?: string }).id === 'id-1')).to.have.length(3);
+    expect(published).to.equal(false);
+    live.push({ op: 'ack', id: 'id-1' });
+    await order;
+    expect(published).to.equal(true);
+    expect(((await refused) as SwitchboardError).code).to.equal('forbidden');
+    expect(broker.state().pendingSends).to.equal(0);
+    broker.close();
+  });
+
+  it('a waiting resolve() keeps the loop alive past idleTimeout, and rejects after connectCount rounds', async () => {
+    const { broker, clock } = setup({ idleTimeout: 100, connectCount: 3, reconnectDelay: 1000 }, () => 'hang');
+    let outcome: string | SwitchboardError = 'waiting';
+    broker.resolve('/clip.mp4').then(
+      (url) => {
+        outcome = url;
+      },
+      (error: SwitchboardError) => {
+        outcome = error;
+      },
+    );
+    await clock.advance(5000);
+    expect(outcome, 'idleTimeout does not stop the loop under a waiting resolve').to.equal('waiting');
+    expect(broker.state().status).to.not.equal('idle');
+    await clock.advance(60_000);
+    expect((outcome as SwitchboardError | string) instanceof SwitchboardError).to.equal(true);
+    expect((outcome as unknown as SwitchboardError).code).to.equal('unavailable');
     broker.close();
   });
 });

@@ -28,6 +28,7 @@ describe('config', () => {
       reconnectDelay: 1000,
       maxReconnectDelay: 30000,
       sendQueueLimit: 1000,
+      replayLimit: 100,
       idleTimeout: 30000,
       loadBalance: false,
     });
@@ -112,7 +113,7 @@ describe('config', () => {
     [
       'an unknown key like nothing known',
       { hosts: ['http://a'], colour: 'red' },
-      'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types, sendQueueLimit, idleTimeout, retryStatuses)',
+      'colour: unknown option (expected one of servers, hosts, loadBalance, connectTimeout, connectCount, failureExpiry, reconnectDelay, maxReconnectDelay, types, sendQueueLimit, replayLimit, idleTimeout, retryStatuses)',
     ],
     [
       'an unknown key in a server',

@@ -54,7 +54,12 @@ export function establish(request: ConnectRequest, listener: ConnectionListener,
       receive(result) {
         if (ended.signal.aborted) return;
         heartbeat?.alive();
-        if (result.error) return listener.protocolError(result.error.what, result.error.reason);
+        if (result.error) {
+          const { what, reason } = result.error;
+          // A welcome we cannot use (a heartbeat out of bounds, say) means this host cannot be used: the loop moves on.
+          if (!connection && what === 'welcome') return finish(`welcome: ${reason}`);
+          return listener.protocolError(what, reason);
+        }
         const frame = result.frame;
         lastError = frame.op === 'error' ? frame.message : '';
         if (connection) {

@@ -53,6 +53,7 @@ describe('<switchboard-inspector>', () => {
 
     for (let i = 0; i < 3; i++) await cluster.publish('prices', { i }, 1);
     await until('the topic with its seq', () => topicRows(view)[0]?.slice(0, 3).join() === 'prices,1,3');
+    expect(topicRows(view)[0]?.[4], 'the host confirmed the topic').to.equal('live');
 
     await cluster.kill(1);
     await until('host 2 shown as connected', () => field(view, 'status') === 'connected' && connectedIndex(view) === 2);

@@ -38,7 +38,7 @@ export function connectedIndex(root: ParentNode): number {
   return row ? Number(row.dataset.index) : -1;
 }
 
-/** Topic rows: [topic, subscribers, last seq, msg/s]. */
+/** Topic rows: [topic, subscribers, last seq, msg/s, state]. */
 export function topicRows(root: ParentNode): string[][] {
   return [...root.querySelectorAll<HTMLTableRowElement>('[data-part="topics"] tbody tr')].map((row) =>
     [...row.cells].map((cell) => cell.textContent ?? ''),
