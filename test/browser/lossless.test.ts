@@ -136,6 +136,35 @@ describe('lossless on Redis when its outcome is unknown', function () {
     await cluster?.stop();
   });
 
+  it('Redis dies during a failover: the next host is asked until its Redis is back; every seq once, and a send made meanwhile published once', async () => {
+    cluster = await startProcessCluster({ hosts: 2 });
+    const board = await connect(
+      options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 200, maxReconnectDelay: 1000 }),
+    );
+    boards.push(board);
+    const { seen, subscribed } = watch(board, 'ticks');
+    await subscribed;
+    for (let i = 1; i <= 20; i++) await cluster.publish('ticks', i, 1);
+    await until('the first 20', () => seen.seqs.length === 20);
+    await cluster.killRedis();
+    await cluster.killProcess(0);
+    await until('the board to reach host 1', async () => (await board.state()).connected?.index === 1, 20_000);
+    let acked = false;
+    const order = board.send('ticks', 'order').then(() => {
+      acked = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(acked, 'no ack while Redis is down').to.equal(false);
+    expect((await board.state()).topics[0]?.state, 'host 1 cannot confirm the topic yet').to.equal('subscribing');
+    await cluster.startRedis();
+    await order;
+    for (let i = 1; i <= 9; i++) await cluster.publish('ticks', 21 + i, 1);
+    await until('every seq after the outage', () => seen.seqs.length === 30, 20_000);
+    expect(seen.seqs).to.deep.equal(range(1, 30));
+    expect(seen.gaps).to.deep.equal([]);
+    expect(seen.resets).to.deep.equal([]);
+  });
+
   it('a send whose pub times out while Redis is paused is published exactly once, after the pause, with its first id', async () => {
     cluster = await startProcessCluster({ hosts: 1, redisTimeout: 500 });
     const board = await connect(options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 300 }));

@@ -19,6 +19,7 @@ import {
   KILL_PROCESS,
   PAUSE_REDIS,
   type ProcessClusterOptions,
+  REDIS,
   RESET_HISTORY,
   type ResetHistoryRequest,
   START,
@@ -237,6 +238,12 @@ export function clusterPlugin(): ClusterPlugin {
         const redis = processClusters.get(id)?.redis;
         if (!redis) throw new Error(`process cluster ${id} is not running`);
         return redis.pause(ms).then(() => true);
+      }
+      if (command === REDIS) {
+        const { id, action } = payload as { id: number; action: 'kill' | 'start' };
+        const redis = processClusters.get(id)?.redis;
+        if (!redis) throw new Error(`process cluster ${id} is not running`);
+        return redis[action]().then(() => true);
       }
       if (command === FEED_START) return Promise.resolve(feed(payload as FeedRequest));
       if (command === FEED_STOP) return stopFeed((payload as { id: number }).id);

@@ -93,6 +93,8 @@ export const START_PROCESSES = 'cluster-start-processes';
 export const KILL_PROCESS = 'cluster-kill-process';
 /** Pauses the process cluster's Redis: { id, ms }. */
 export const PAUSE_REDIS = 'cluster-pause-redis';
+/** Kills the process cluster's Redis like a crash, or starts it again empty: { id, action: 'kill' | 'start' }. */
+export const REDIS = 'cluster-redis';
 /** Starts a feed (FeedRequest) on a cluster; answers its topics. One feed per cluster. */
 export const FEED_START = 'cluster-feed-start';
 /** Stops a cluster's feed: payload `{ id }`; answers how many it published per topic. */

@@ -20,6 +20,7 @@ import {
   KILL_PROCESS,
   PAUSE_REDIS,
   type ProcessClusterOptions,
+  REDIS,
   RESET_HISTORY,
   type ResetHistoryRequest,
   START,
@@ -82,6 +83,10 @@ export interface ProcessCluster extends Cluster {
   killProcess(host: number): Promise<void>;
   /** Holds every Redis write for `ms`, as a stalled Redis would. */
   pauseRedis(ms: number): Promise<void>;
+  /** Kills the cluster's Redis like a crash (its data goes with it). */
+  killRedis(): Promise<void>;
+  /** Starts the cluster's Redis again on its port, empty. */
+  startRedis(): Promise<void>;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -94,6 +99,8 @@ export async function startProcessCluster(options: ProcessClusterOptions = {}): 
     ...handle(info),
     killProcess: async (host) => void (await executeServerCommand(KILL_PROCESS, { id: info.id, host })),
     pauseRedis: async (ms) => void (await executeServerCommand(PAUSE_REDIS, { id: info.id, ms })),
+    killRedis: async () => void (await executeServerCommand(REDIS, { id: info.id, action: 'kill' })),
+    startRedis: async () => void (await executeServerCommand(REDIS, { id: info.id, action: 'start' })),
   };
 }
 
