@@ -1,6 +1,7 @@
 // board.fetch: a request tried on the cluster's hosts in the worker's order, run in the page so no body crosses the worker.
 
 import type { Remote } from 'comlink';
+import { type Clock, realClock } from '../shared/clock.ts';
 import { SwitchboardError } from '../shared/errors.ts';
 import { onHost } from '../shared/paths.ts';
 import type { TabApi } from '../shared/tab-api.ts';
@@ -11,7 +12,13 @@ const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 
 export type Call = <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>) => Promise<T>;
 
-export async function fetchThrough(call: Call, path: string, init: FetchInit = {}): Promise<Response> {
+/** `clock` bounds each host's answer with connectTimeout; tests give a fake one. */
+export async function fetchThrough(
+  call: Call,
+  path: string,
+  init: FetchInit = {},
+  clock: Clock = realClock,
+): Promise<Response> {
   onHost('http://host', path, 'fetch');
   const plan = await call((tab) => tab.requestPlan());
   if (plan.hosts.length === 0) {
@@ -30,7 +37,7 @@ export async function fetchThrough(call: Call, path: string, init: FetchInit = {
     void call((tab) => tab.requestAttempt(index));
     // connectTimeout bounds the wait for the answer's head, not the reading of its body.
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), plan.connectTimeout);
+    const timer = clock.setTimeout(() => timeout.abort(), plan.connectTimeout);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal;
     let reason: string;
     try {
@@ -42,7 +49,7 @@ export async function fetchThrough(call: Call, path: string, init: FetchInit = {
       // fetch rejects with an Error. Not messageOf: importing it would grow the page entry, where errors.ts lives.
       reason = timeout.signal.aborted ? `no answer in ${plan.connectTimeout} ms` : (error as Error).message;
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
     failures.push(`${host} (${reason})`);
     void call((tab) => tab.requestFailed(index, reason));
