@@ -34,6 +34,8 @@ export function describe({ event, detail }: Pick<TimelineEntry, 'event' | 'detai
       return `${String(d.rounds)} rounds failed`;
     case 'gap':
       return `${String(d.topic)}: seq ${String(d.from)} to ${String(d.to)} lost`;
+    case 'reset':
+      return `${String(d.topic)}: history began again after seq ${String(d.last)}, now at ${String(d.seq)}`;
     case 'error':
       return `${String(d.what)}: ${String(d.reason)}`;
     default:

@@ -10,6 +10,7 @@ export const TIMELINE_EVENTS = [
   'disconnected',
   'failed',
   'gap',
+  'reset',
   'error',
 ] as const satisfies readonly BoardEvent[];
 
