@@ -271,15 +271,16 @@ export class Broker {
     const retry = this.#subscriptionRetries.get(topic) ?? { attempt: 0 };
     this.#world.clock.clearTimeout(retry.timer);
     const { connectTimeout } = this.#settings;
-    retry.timer = this.#world.clock.setTimeout(
-      () => this.#retrySubscription(topic, `no answer to sub in ${connectTimeout} ms`),
-      connectTimeout,
-    );
+    // A slow answer is asked for again, quietly: it is not a refusal, and a loaded host is no error.
+    retry.timer = this.#world.clock.setTimeout(() => this.#retrySubscription(topic), connectTimeout);
     this.#subscriptionRetries.set(topic, retry);
   }
 
-  /** A host refused a topic for a while (its backend is down) or did not answer: ask again after a backoff. */
-  #retrySubscription(topic: string, reason: string): void {
+  /**
+   * A host refused a topic for a while (its backend is down: `refusal` says why, and tabs hear it) or did not answer
+   * in time: ask again after a backoff.
+   */
+  #retrySubscription(topic: string, refusal?: string): void {
     if (!this.#topics.has(topic)) return;
     const retry = this.#subscriptionRetries.get(topic) ?? { attempt: 0 };
     this.#world.clock.clearTimeout(retry.timer);
@@ -289,7 +290,7 @@ export class Broker {
       backoff(retry.attempt, this.#settings, this.#world.random),
     );
     this.#subscriptionRetries.set(topic, retry);
-    this.#emit('error', { what: 'sub', reason: `"${topic}": ${reason}; trying again`, topic });
+    if (refusal) this.#emit('error', { what: 'sub', reason: `"${topic}": ${refusal}; trying again`, topic });
   }
 
   /** A host refused a topic for good: the subscribe() calls waiting for it reject, and tabs that held it hear why. */

@@ -74,6 +74,9 @@ describe('sharing one connection between tabs', () => {
       sendQueueLimit: 1,
       reconnectDelay: 100,
       failureExpiry: 0,
+      // Rounds keep coming while the host is down, however long a loaded machine takes to restart it.
+      connectCount: 1_000_000,
+      maxReconnectDelay: 500,
     });
     const [sender] = await tabsOn(1, opts, 'orders');
     await cluster.kill(0);
