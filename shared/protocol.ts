@@ -51,6 +51,8 @@ export type Decoded<F> = { frame: F; error?: undefined } | { frame?: undefined; 
 
 export const MAX_TOPIC_LENGTH = 256;
 export const MAX_ID_LENGTH = 64;
+/** An epoch names a history; a tab keeps it per topic, so it stays short. */
+export const MAX_EPOCH_LENGTH = 64;
 /**
  * The heartbeat a host may ask for in `welcome`, in ms. Below it, pings would flood the host; above it, a dead host
  * would go unnoticed for long, and past 2^31 - 1 ms timers overflow and fire at once, turning into a ping storm.
@@ -122,6 +124,11 @@ const optional =
   (field: string, check: Check): Check =>
   (f) =>
     f[field] === undefined ? undefined : check(f);
+const epoch: Check = optional('epoch', (f) =>
+  typeof f.epoch === 'string' && f.epoch.length <= MAX_EPOCH_LENGTH
+    ? undefined
+    : `epoch must be a string of at most ${MAX_EPOCH_LENGTH} characters`,
+);
 const id: Check = (f) =>
   typeof f.id === 'string' && f.id.length > 0 && f.id.length <= MAX_ID_LENGTH
     ? undefined
@@ -136,14 +143,9 @@ const clientChecks: Record<ClientFrame['op'], Check[]> = {
 };
 
 const serverChecks: Record<ServerFrame['op'], Check[]> = {
-  welcome: [
-    seq('v', 1),
-    string('server'),
-    between('heartbeat', MIN_HEARTBEAT, MAX_HEARTBEAT, 'ms'),
-    optional('epoch', string('epoch')),
-  ],
+  welcome: [seq('v', 1), string('server'), between('heartbeat', MIN_HEARTBEAT, MAX_HEARTBEAT, 'ms'), epoch],
   msg: [topic, seq('seq', 1), present('data')],
-  subscribed: [topic, seq('seq', 0), boolean('recovered'), optional('epoch', string('epoch'))],
+  subscribed: [topic, seq('seq', 0), boolean('recovered'), epoch],
   unsubscribed: [topic],
   ack: [string('id')],
   nack: [string('id'), string('error'), optional('code', string('code'))],

@@ -90,6 +90,8 @@ export interface Reset {
   last: number;
   /** Where the new history stands: the next message is `seq + 1`. */
   seq: number;
+  /** The new history's epoch, when the host names it: a tab resumes with it. */
+  epoch?: string;
 }
 
 /** Each event's detail. */

@@ -35,10 +35,11 @@ export interface RequestPlan {
 export interface TabApi<Port = unknown> {
   attach(request: AttachRequest<Port>): Promise<AttachAnswer>;
   /**
-   * Resolves once a host has confirmed the topic, rejects when one refuses it for good. `from` is the last seq this
-   * tab saw, when it resumes (a new worker, the back/forward cache).
+   * Resolves once a host has confirmed the topic, with the epoch of its history (when the host names one); rejects
+   * when a host refuses it for good. `from` is the last seq this tab saw and `epoch` the history it counted in, when
+   * it resumes (a new worker, the back/forward cache): a tab from another history is told of a reset.
    */
-  subscribe(topic: string, from?: number): Promise<void>;
+  subscribe(topic: string, from?: number, epoch?: string): Promise<string | undefined>;
   unsubscribe(topic: string): void;
   /** Resolves on the server's ack; a send retried with the same id is published once. */
   send(topic: string, data: unknown, id: string): Promise<void>;

@@ -15,7 +15,15 @@ export { ConfigError, SwitchboardError, VERSION };
 
 type OnMessage = (data: unknown, info: MessageInfo) => void;
 
-/** One attachment to a running worker; `gone` resolves to GONE when that worker dies. */
+/** A topic of this tab: its listeners, and the last seq seen in which history, to resume from in a new worker. */
+interface Topic {
+  listeners: Set<OnMessage>;
+  held: Promise<unknown>;
+  seq?: number;
+  epoch?: string | undefined;
+}
+
+/** One attachment to a running worker; `gone` resolves to GONE when that worker dies or this tab lets the link go. */
 interface Link {
   tab: Remote<TabApi<MessagePort>>;
   gone: Promise<typeof GONE>;
@@ -33,7 +41,7 @@ export async function connect(options: ConnectOptions): Promise<Board> {
   // Safari ignores options.name: a name in the URL keeps workers apart in every engine.
   url.searchParams.set('name', name);
   /** This tab's topics: their listeners, and the last seq seen, to resume from in a new worker. */
-  const topics = new Map<string, { listeners: Set<OnMessage>; held: Promise<unknown>; seq?: number }>();
+  const topics = new Map<string, Topic>();
   const events = new Map<BoardEvent, Set<(detail: never) => void>>();
   /** Why this board is closed, which its calls reject with; '' while it is open. */
   let closed = '';
@@ -53,7 +61,10 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       const { event, detail } = data as { event: BoardEvent; detail: { host: string; index: number } & Reset };
       // A topic whose history began again: its next message counts from the new history's seq.
       const reset = event === 'reset' && topics.get(detail.topic);
-      if (reset) reset.seq = detail.seq;
+      if (reset) {
+        reset.seq = detail.seq;
+        reset.epoch = detail.epoch;
+      }
       for (const listener of events.get(event) ?? []) guard(() => listener(detail as never));
       // Flowplayer's callbacks, another way to write board.on().
       const flowplayer = {
@@ -88,20 +99,28 @@ export async function connect(options: ConnectOptions): Promise<Board> {
       worker.onerror = () =>
         reject(new SwitchboardError('worker-failed', `Switchboard: the worker script ${url.pathname} failed to start`));
     });
+    // A call under way on a link the tab lets go (back from the back/forward cache, close()) would never hear its
+    // answer on the closed port: it runs again on the next link (a send with its id, so it is published once).
+    let letGo!: (gone: typeof GONE) => void;
+    const dropped = new Promise<typeof GONE>((resolve) => {
+      letGo = resolve;
+    });
     const close = () => {
       releaseLock();
       channel.port1.close();
       if ('port' in worker) worker.port.close();
+      letGo(GONE);
     };
     try {
       const { config, reconfigure, store } = options;
       const request = { version: VERSION, config, reconfigure, store, tabLock, port: channel.port2 };
       const { workerLock } = await Promise.race([tab.attach(transfer(request, [channel.port2])), failed]);
       // The worker's lock comes to us only when the worker is gone: start another and restore.
-      const gone: Promise<typeof GONE> = navigator.locks.request(workerLock, () => {
+      const dies: Promise<typeof GONE> = navigator.locks.request(workerLock, () => {
         if (!closed) restart();
         return GONE;
       });
+      const gone = Promise.race([dies, dropped]);
       return { tab, gone, releaseLock, close };
     } catch (error) {
       close();
@@ -130,11 +149,17 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     });
     // A topic the new worker refuses is told by its events; a closed board has nothing to restore.
     link
-      .then(({ tab }) => Promise.all([...topics].map(([topic, { seq }]) => tab.subscribe(topic, seq))))
+      .then(({ tab }) =>
+        Promise.all(
+          [...topics].map(async ([topic, entry]) => {
+            entry.epoch = await tab.subscribe(topic, entry.seq, entry.epoch);
+          }),
+        ),
+      )
       .catch(() => undefined);
   };
 
-  /** Runs a command on the worker; if the worker dies under it, runs it again on the next one. */
+  /** Runs a command on the worker; if the worker dies under it, or the tab lets its link go, runs it again on the next. */
   const call = async <T>(run: (tab: Remote<TabApi<MessagePort>>) => Promise<T>): Promise<T> => {
     for (;;) {
       if (closed) throw new SwitchboardError('closed', closed);
@@ -166,7 +191,12 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     async subscribe(topic, onMessage) {
       if (typeof onMessage !== 'function')
         throw new SwitchboardError('invalid-argument', 'subscribe: onMessage must be a function');
-      const entry = topics.get(topic) ?? { listeners: new Set<OnMessage>(), held: call((tab) => tab.subscribe(topic)) };
+      const entry: Topic = topics.get(topic) ?? {
+        listeners: new Set<OnMessage>(),
+        held: call(async (tab) => {
+          entry.epoch = await tab.subscribe(topic);
+        }),
+      };
       topics.set(topic, entry);
       // A wrapper, so the same function subscribed twice is two subscriptions.
       const listener: OnMessage = (data, info) => onMessage(data, info);

@@ -23,10 +23,10 @@ interface PendingSend {
   reject(error: Error): void;
 }
 
-/** A subscribe() waiting for a host to confirm its topic. */
+/** A subscribe() waiting for a host to confirm its topic; it resolves with the topic's epoch. */
 interface Confirmation {
   subscriber: Subscriber;
-  resolve(): void;
+  resolve(epoch: string | undefined): void;
   reject(error: Error): void;
 }
 
@@ -94,14 +94,15 @@ export class Broker {
   /**
    * Adds a tab to a topic; the first tab subscribes upstream. Resolves once a host has confirmed the topic; rejects
    * when a host refuses it for good. `from`: the last seq the tab saw, when it resumes (a new worker, the
-   * back/forward cache): what it missed is replayed to it, or reported as a gap.
+   * back/forward cache): what it missed is replayed to it, or reported as a gap; `epoch` is the history `from`
+   * counts in, so a tab from another history is told of a reset instead. Resolves with the topic's epoch.
    */
-  subscribe(subscriber: Subscriber, topic: string, from?: number): Promise<void> {
+  subscribe(subscriber: Subscriber, topic: string, from?: number, epoch?: string): Promise<string | undefined> {
     checkTopic(topic, 'subscribe');
-    const { upstream } = this.#topics.add(topic, subscriber, from);
+    const { upstream } = this.#topics.add(topic, subscriber, from, epoch);
     if (upstream) this.#subscribeUpstream(topic);
     this.#activity();
-    if (this.#topics.live(topic)) return Promise.resolve();
+    if (this.#topics.live(topic)) return Promise.resolve(this.#topics.epoch(topic));
     return new Promise((resolve, reject) => {
       const waiting = this.#confirmations.get(topic) ?? [];
       waiting.push({ subscriber, resolve, reject });
@@ -397,7 +398,7 @@ export class Broker {
         this.#topics.subscribed(frame.topic, frame.seq, frame.recovered, frame.epoch);
         const waiting = this.#confirmations.get(frame.topic) ?? [];
         this.#confirmations.delete(frame.topic);
-        for (const waiter of waiting) waiter.resolve();
+        for (const waiter of waiting) waiter.resolve(this.#topics.epoch(frame.topic));
         break;
       }
       case 'ack':

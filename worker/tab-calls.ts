@@ -1,6 +1,6 @@
 // The calls a page may make on the worker (TabApi), each with the checks its arguments must pass at the boundary.
 
-import { MAX_ID_LENGTH } from '../shared/protocol.ts';
+import { MAX_EPOCH_LENGTH, MAX_ID_LENGTH } from '../shared/protocol.ts';
 import type { TabApi } from '../shared/tab-api.ts';
 
 /** One argument's check: undefined when the value is right, else what was wrong, naming the argument. */
@@ -53,6 +53,11 @@ const CALLS: Record<keyof TabApi, Check[]> = {
       'from',
       'a non-negative safe integer or undefined',
       maybe((v) => Number.isSafeInteger(v) && (v as number) >= 0),
+    ),
+    must(
+      'epoch',
+      `a string of at most ${MAX_EPOCH_LENGTH} characters or undefined`,
+      maybe((v) => isString(v) && v.length <= MAX_EPOCH_LENGTH),
     ),
   ],
   unsubscribe: [topic],

@@ -18,8 +18,8 @@ export class TabSession implements TabApi<MessagePort>, AttachedTab {
     return this.#sessions.attach(this, request);
   }
 
-  subscribe(topic: string, from?: number): Promise<void> {
-    return this.#sessions.broker.subscribe(this, topic, from);
+  subscribe(topic: string, from?: number, epoch?: string): Promise<string | undefined> {
+    return this.#sessions.broker.subscribe(this, topic, from, epoch);
   }
 
   unsubscribe(topic: string): void {

@@ -47,10 +47,11 @@ export class TopicTable {
    * seq than anyone asked for). `from` is the last seq the tab saw (a back/forward-cache restore, or a tab restoring
    * its topics into a new worker): what it missed since is replayed to it, or reported as a gap.
    */
-  add(topic: string, subscriber: Subscriber, from?: number): { upstream: boolean } {
+  add(topic: string, subscriber: Subscriber, from?: number, epoch?: string): { upstream: boolean } {
     let entry = this.#topics.get(topic);
     if (!entry) {
-      entry = { subscribers: new Set(), state: 'subscribing', seq: from, recent: [], messages: 0 };
+      // The tab's epoch is the history `from` counts in: a host that names another one is a reset for it.
+      entry = { subscribers: new Set(), state: 'subscribing', seq: from, epoch, recent: [], messages: 0 };
       this.#topics.set(topic, entry);
       entry.subscribers.add(subscriber);
       if (from !== undefined) this.#enqueue(subscriber, [topic, from]);
@@ -66,10 +67,15 @@ export class TopicTable {
       // No host has answered yet: ask from the earliest seq a tab knows, so none of them misses anything.
       if (from === undefined) return { upstream: false };
       entry.seq = from;
+      entry.epoch ??= epoch;
       this.#enqueue(subscriber, [topic, from]);
       return { upstream: true };
     }
-    if (from !== undefined && from < entry.seq) this.#catchUp(topic, entry, subscriber, from);
+    if (from !== undefined && epoch !== undefined && entry.epoch !== undefined && epoch !== entry.epoch) {
+      // The tab left in a history that has since begun again: its `from` means nothing here.
+      this.#flush();
+      subscriber.reset({ topic, last: from, seq: entry.seq, epoch: entry.epoch });
+    } else if (from !== undefined && from < entry.seq) this.#catchUp(topic, entry, subscriber, from);
     this.#enqueue(subscriber, [topic, entry.seq]);
     return { upstream: false };
   }
@@ -150,7 +156,8 @@ export class TopicTable {
       entry.seq = seq;
       entry.recent = [];
       this.#flush();
-      for (const subscriber of entry.subscribers) subscriber.reset({ topic, last: known, seq });
+      const reset = epoch === undefined ? { topic, last: known, seq } : { topic, last: known, seq, epoch };
+      for (const subscriber of entry.subscribers) subscriber.reset(reset);
       return;
     }
     if (seq <= known) return;
@@ -160,6 +167,11 @@ export class TopicTable {
 
   has(topic: string): boolean {
     return this.#topics.has(topic);
+  }
+
+  /** The epoch of the topic's history, when a host named one. */
+  epoch(topic: string): string | undefined {
+    return this.#topics.get(topic)?.epoch;
   }
 
   /** Whether a host has confirmed the topic since the last (re)connect. */

@@ -1,11 +1,12 @@
-// Chaos: 3 hosts, 4 tabs, 20 topics at 1,000 msg/s and tabs sending, while a seeded driver kills, blackholes, drains and restarts hosts.
+// Chaos: 3 hosts, 4 tabs, 20 topics at 1,000 msg/s and tabs sending, while a seeded driver throws hosts' switches, wipes the history and sends tabs to the back/forward cache.
 
 import { expect } from '@esm-bundle/chai';
-import { type Cluster, chaosConfig, type HostState } from '../support/cluster.ts';
+import { drive } from '../support/chaos-driver.ts';
+import { chaosConfig } from '../support/cluster.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions } from '../support/options.ts';
-import { seededRandom } from '../support/random.ts';
-import { range, type TestTab } from '../support/tabs.ts';
+import type { TestTab } from '../support/tabs.ts';
+import { gapsIn, histories, type LogEntry, logProblems, resetsIn } from '../support/topic-log.ts';
 import { until } from '../support/until.ts';
 
 const HOSTS = 3;
@@ -14,72 +15,35 @@ const TYPES = ['ws', 'http', 'poll'] as const;
 const TOPICS = Array.from({ length: 20 }, (_, i) => `ticks/feed${i}`);
 const RATE = 1000;
 const ORDERS = 'chaos/orders';
+const EVERY_TOPIC = [ORDERS, ...TOPICS];
 /** Each tab sends one order every this many ms, without waiting for the ack. */
 const SEND_EVERY = 100;
-/** Worker `error` events the chaos may cause: none. Kills, blackholes and drains are failovers, not protocol errors. */
+/** Worker `error` events the chaos may cause: none. Kills, blackholes, drains and wipes are not protocol errors. */
 const EXPECTED_ERRORS: string[] = [];
-const ACTIONS = ['kill', 'blackhole', 'drain', 'restart'] as const;
-type Action = (typeof ACTIONS)[number];
+/** Problems listed per tab and topic: the first ones say what went wrong. */
+const FIRST = 5;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Where a tab stands on a topic after its log's last entry: the seq it got, or where a gap or reset moved it. */
+const standsAt = (entry: LogEntry | null) =>
+  entry === null ? 0 : typeof entry === 'number' ? entry : entry.event === 'gap' ? entry.to : entry.seq;
 
-/** The host the worker is connected to, if any: switches on the others cause no failover. */
-async function connected(cluster: Cluster): Promise<number | undefined> {
-  const counts = await Promise.all(cluster.hosts.map((_, host) => cluster.counts(host)));
-  const host = counts.findIndex(({ connections }) => connections.ws + connections.http + connections.poll > 0);
-  return host < 0 ? undefined : host;
-}
+const lastEntries = (tab: TestTab) =>
+  tab.eval<(LogEntry | null)[]>(`${JSON.stringify(EVERY_TOPIC)}.map((topic) => tab.log(topic).at(-1) ?? null)`);
 
-/**
- * Turns switches at random for `seconds`: every 200-800 ms one host (half the time the connected one) is killed,
- * blackholed, drained or restarted; a host that is not up is restarted. At most two hosts are out at once, so one
- * is always up; all are up at the end. The seed fixes every draw; which host is connected depends on timing.
- */
-async function drive(cluster: Cluster, seed: number, seconds: number): Promise<Record<Action, number>> {
-  const random = seededRandom(seed);
-  const states: HostState[] = Array.from({ length: HOSTS }, () => 'up');
-  const done: Record<Action, number> = { kill: 0, blackhole: 0, drain: 0, restart: 0 };
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    await sleep(200 + random() * 600);
-    const target = random() < 0.5 ? await connected(cluster) : undefined;
-    const drawn = Math.floor(random() * HOSTS);
-    const host = target ?? drawn;
-    let action: Action = states[host] === 'up' ? ACTIONS[Math.floor(random() * ACTIONS.length)]! : 'restart';
-    const out = states.filter((state) => state !== 'up').length;
-    if ((action === 'kill' || action === 'blackhole') && out === HOSTS - 1) action = 'drain';
-    await cluster[action](host);
-    states[host] = action === 'kill' ? 'down' : action === 'blackhole' ? 'blackholed' : 'up';
-    done[action]++;
-  }
-  for (const [host, state] of states.entries()) if (state !== 'up') await cluster.restart(host);
-  return done;
-}
+const logsOf = (tab: TestTab) =>
+  tab.eval<Record<string, LogEntry[]>>(
+    `Object.fromEntries(${JSON.stringify(EVERY_TOPIC)}.map((topic) => [topic, tab.log(topic)]))`,
+  );
 
-/** What went wrong with one tab's seqs of a topic that should be 1..published. */
-function seqProblems(seqs: number[], published: number): string[] {
-  const seen = new Set<number>();
-  const problems: string[] = [];
-  for (const [i, seq] of seqs.entries()) {
-    if (seen.has(seq)) problems.push(`seq ${seq} twice`);
-    else if (i > 0 && seq < seqs[i - 1]!) problems.push(`seq ${seq} after ${seqs[i - 1]}`);
-    seen.add(seq);
-  }
-  const lost = range(1, published).filter((seq) => !seen.has(seq));
-  if (lost.length > 0) problems.push(`${lost.length} lost (first ${lost.slice(0, 5).join(', ')})`);
-  if (seqs.some((seq) => seq > published)) problems.push(`seqs past ${published}`);
-  return problems.slice(0, 5);
-}
-
-const counts = (tab: TestTab, topics: string[]) =>
-  tab.eval<number[]>(`${JSON.stringify(topics)}.map((topic) => tab.seqs(topic).length)`);
+/** The payloads that appear more than once in one list. */
+const twiceIn = (items: string[]) => items.filter((item, i) => items.indexOf(item) !== i);
 
 describe('chaos', () => {
   const fixture = clusterWithTabs();
 
-  it('every tab gets every seq once and in order, and every send is published once, while hosts fail at random', async function () {
+  it('every tab gets every seq once and in order or inside a reset, and every send is published once, while hosts fail, the history is wiped and tabs leave for the back/forward cache', async function () {
     const { seconds, seed } = await chaosConfig();
-    this.timeout(seconds * 1000 + 60_000);
+    this.timeout(seconds * 1000 + 90_000);
     console.log(
       `chaos: seed ${seed}, ${seconds} s; replay with CHAOS_SEED=${seed} CHAOS_SECONDS=${seconds} npm run chaos`,
     );
@@ -95,63 +59,95 @@ describe('chaos', () => {
     });
     const tabs = await fixture.tabsOn(4, options, ORDERS);
     await Promise.all(tabs.map((tab) => tab.eval(`tab.subscribeAll(${JSON.stringify(TOPICS)})`)));
-    const everyTopic = [ORDERS, ...TOPICS];
     await until('a host to hold every topic', async () => {
       const held = await Promise.all(cluster.hosts.map((_, host) => cluster.counts(host)));
-      return held.some(({ subscribers }) => everyTopic.every((topic) => subscribers[topic] === 1));
+      return held.some(({ subscribers }) => EVERY_TOPIC.every((topic) => subscribers[topic] === 1));
     });
 
     expect(await cluster.feed(TOPICS.length, RATE)).to.deep.equal(TOPICS);
     await Promise.all(
       tabs.map((tab, i) => tab.eval(`tab.sendEvery(${JSON.stringify(ORDERS)}, ${SEND_EVERY}, 'tab${i}')`)),
     );
-    const actions = await drive(cluster, seed, seconds);
+    const { done, wiped } = await drive(cluster, tabs, EVERY_TOPIC, seed, seconds);
     const sends = await Promise.all(tabs.map((tab) => tab.eval<string[]>('tab.stopSending()')));
-    const published = await cluster.stopFeed();
-    const total = Object.values(published).reduce((sum, n) => sum + n, 0);
+    // Where the history stands at the end: the feed's count on each topic, and on the orders topic the seq of one
+    // last message, published once every send has resolved.
+    const published: Record<string, number> = {
+      ...(await cluster.stopFeed()),
+      [ORDERS]: await cluster.publish(ORDERS, { from: 'end', n: 0 }),
+    };
     const sent = sends.reduce((sum, results) => sum + results.length, 0);
 
-    const expected = [sent, ...TOPICS.map((topic) => published[topic]!)];
     // A tab that never catches up is not an error here: the checks below say what it lost.
-    const caughtUp = async (tab: TestTab) => (await counts(tab, everyTopic)).every((n, t) => n >= expected[t]!);
+    const caughtUp = async (tab: TestTab) =>
+      (await lastEntries(tab)).every((entry, t) => standsAt(entry) >= published[EVERY_TOPIC[t]!]!);
     await until(
       'every tab to receive everything published',
       async () => (await Promise.all(tabs.map(caughtUp))).every(Boolean),
       20_000,
     ).catch(() => undefined);
+
     const problems: string[] = [];
-    for (const [i, tab] of tabs.entries()) {
-      for (const [t, topic] of everyTopic.entries()) {
-        for (const problem of seqProblems(await tab.eval<number[]>(`tab.seqs(${JSON.stringify(topic)})`), expected[t]!))
-          problems.push(`tab ${i} ${topic}: ${problem}`);
+    const logs = await Promise.all(tabs.map(logsOf));
+    for (const [i, byTopic] of logs.entries()) {
+      for (const topic of EVERY_TOPIC) {
+        const log = byTopic[topic]!;
+        const where = `tab ${i} ${topic}`;
+        for (const problem of logProblems(log, published[topic]!).slice(0, FIRST)) problems.push(`${where} ${problem}`);
+        // The worker's replayLimit covers the longest stay in the cache, and hosts keep the whole run: no gap.
+        const gaps = gapsIn(log);
+        if (gaps.length > 0) problems.push(`${where}: ${gaps.length} gaps (first ${JSON.stringify(gaps[0])})`);
+        const resets = resetsIn(log);
+        if (resets.length !== wiped.length)
+          problems.push(`${where}: ${resets.length} resets for ${wiped.length} wipes`);
+        for (const [k, reset] of resets.entries()) {
+          const newest = wiped[k]?.[topic] ?? Number.POSITIVE_INFINITY;
+          if (reset.last > newest)
+            problems.push(`${where}: reset ${k + 1} from ${reset.last}, past the wiped ${newest}`);
+        }
       }
     }
+    // What each wipe took before the worker had it: the wiped history's newest seq past the reset's `last` (tab 0).
+    const lost = (topic: string) =>
+      resetsIn(logs[0]![topic]!).reduce((sum, reset, k) => sum + (wiped[k]?.[topic] ?? reset.last) - reset.last, 0);
+
     for (const [i, results] of sends.entries()) {
       const failed = results.filter((result) => result !== 'ok');
       if (failed.length > 0)
         problems.push(`tab ${i}: ${failed.length} of ${results.length} sends failed (${failed[0]})`);
     }
-    // Every send's payload exactly once among the messages published on the orders topic.
-    const orders = (await tabs[0]!.eval<{ from: string; n: number }[]>(`tab.data(${JSON.stringify(ORDERS)})`)).map(
-      ({ from, n }) => `${from}#${n}`,
+    // Every send's payload once among the messages of the orders topic: once in each history, since a send in flight
+    // when the history was wiped may be published in both (no dedupe survives a wipe). A send acked by a wiped history
+    // whose message the worker never got is lost with it, so as many sends as the wipes took may be missing.
+    const data = await tabs[0]!.eval<{ from: string; n: number }[]>(`tab.data(${JSON.stringify(ORDERS)})`);
+    const orders = histories(
+      logs[0]![ORDERS]!,
+      data.map(({ from, n }) => `${from}#${n}`),
     );
     const wanted = sends.flatMap((results, i) => results.map((_, n) => `tab${i}#${n + 1}`));
-    const missing = wanted.filter((order) => !orders.includes(order));
-    const twice = orders.filter((order, i) => orders.indexOf(order) !== i);
-    if (missing.length > 0)
-      problems.push(`${missing.length} sends never published (${missing.slice(0, 5).join(', ')})`);
-    if (twice.length > 0) problems.push(`${twice.length} sends published twice (${twice.slice(0, 5).join(', ')})`);
+    const seen = new Set(orders.flat());
+    const missing = wanted.filter((order) => !seen.has(order));
+    const twice = orders.flatMap(twiceIn);
+    if (missing.length > lost(ORDERS))
+      problems.push(
+        `${missing.length} sends never published, ${lost(ORDERS)} lost in wipes (${missing.slice(0, 5).join(', ')})`,
+      );
+    if (twice.length > 0)
+      problems.push(`${twice.length} sends published twice in one history (${twice.slice(0, 5).join(', ')})`);
     const events = await tabs[0]!.eval<[string, { what?: string; reason?: string }][]>('tab.events()');
     const errors = events.filter(([name, detail]) => name === 'error' && !EXPECTED_ERRORS.includes(detail.what ?? ''));
-    const gaps = events.filter(([name]) => name === 'gap');
     for (const [, detail] of errors) problems.push(`worker error ${detail.what}: ${detail.reason}`);
-    if (gaps.length > 0) problems.push(`${gaps.length} gap events`);
     const failovers = events.filter(([name]) => name === 'connected').length;
+    const total = TOPICS.reduce(
+      (sum, topic) => sum + published[topic]! + wiped.reduce((wipedSum, newest) => wipedSum + newest[topic]!, 0),
+      0,
+    );
+    const lostInWipes = EVERY_TOPIC.reduce((sum, topic) => sum + lost(topic), 0);
 
     console.log(
-      `chaos: seed ${seed}, ${seconds} s: ${JSON.stringify(actions)}, ${failovers} connections; ` +
-        `${total} messages on ${TOPICS.length} topics (${Math.round(total / seconds)}/s), ${sent} sends; ` +
-        `${problems.length === 0 ? 'every tab got every seq once and in order, every send published once, no worker error' : `${problems.length} problems`}`,
+      `chaos: seed ${seed}, ${seconds} s: ${JSON.stringify(done)}, ${failovers} connections; ` +
+        `${total} messages on ${TOPICS.length} topics (${Math.round(total / seconds)}/s), ${lostInWipes} lost in wipes, ${sent} sends; ` +
+        `${problems.length === 0 ? 'every tab got every seq once and in order or inside a reset, every send published once, no gap, no worker error' : `${problems.length} problems`}`,
     );
     expect(problems, `chaos seed ${seed}`).to.deep.equal([]);
   });

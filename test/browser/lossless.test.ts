@@ -55,7 +55,8 @@ describe('lossless where hosts are not kind', () => {
       expect(await seqsOf(tab, 'a')).to.deep.equal([...range(1, 10), ...range(1, 5)]);
       expect(await seqsOf(tab, 'b')).to.deep.equal([...range(1, 10), ...range(1, 5)]);
       const resets = (await tab.eval<[string, { topic?: string }][]>('tab.events()')).filter(([e]) => e === 'reset');
-      expect(resets.map(([, detail]) => detail)).to.have.deep.members([
+      const resetOf = ({ topic, last, seq }: { topic?: string; last?: number; seq?: number }) => ({ topic, last, seq });
+      expect(resets.map(([, detail]) => resetOf(detail))).to.have.deep.members([
         { topic: 'a', last: 10, seq: 0 },
         { topic: 'b', last: 10, seq: 0 },
       ]);
@@ -99,6 +100,34 @@ describe('lossless where hosts are not kind', () => {
     await cluster.publish('public', 'hello');
     await until('the allowed topic', () => seen.seqs.length === 1);
     expect((await board.state()).topics.map(({ topic }) => topic)).to.deep.equal(['public']);
+  });
+
+  it('a tab that leaves in one history and comes back after it began again is told of a reset, and goes on in the new one', async () => {
+    const cluster = await fixture.cluster({ hosts: 2, ownHistory: true });
+    const opts = options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100 });
+    const [other] = await fixture.tabsOn(1, opts, 'feed');
+    const board = await open(opts);
+    const { seen, subscribed } = watch(board, 'feed');
+    await subscribed;
+    for (let i = 1; i <= 10; i++) await cluster.publish('feed', i);
+    await until('the first 10 here', () => seen.seqs.length === 10);
+    enterCache();
+    // While this page is away, the other tab's worker moves to host 1, whose history of the feed is another one.
+    await cluster.kill(0);
+    await until('the worker on host 1', async () => (await cluster.counts(1)).subscribers.feed === 1);
+    for (let i = 1; i <= 15; i++) await cluster.publish('feed', i, 1);
+    await until('the other tab in the new history', async () => (await seqsOf(other!, 'feed')).length === 25);
+    leaveCache();
+    await until('this tab to hear of the reset', () => seen.resets.length === 1);
+    const [reset] = seen.resets as { topic: string; last: number; seq: number; epoch: string }[];
+    expect(reset).to.deep.include({ topic: 'feed', last: 10, seq: 15 });
+    expect(reset!.epoch, "host 1's history").to.be.a('string');
+    await cluster.publish('feed', 16, 1);
+    await until('the next message of the new history', () => seen.seqs.length === 11);
+    expect(seen.seqs, 'old seqs 11 to 15 of the new history are not taken for the old one').to.deep.equal([
+      ...range(1, 10),
+      16,
+    ]);
   });
 
   for (const [replayLimit, expected] of [

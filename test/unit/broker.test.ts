@@ -481,7 +481,7 @@ describe('broker', () => {
     second.push({ op: 'subscribed', topic: 'orders', seq: 2, recovered: true, epoch: 'two' });
     for (const seq of [3, 4]) second.push({ op: 'msg', topic: 'orders', seq, data: `new ${seq}` });
     await clock.advance(0);
-    expect(subscriber.resets).to.deep.equal([{ topic: 'orders', last: 5, seq: 2 }]);
+    expect(subscriber.resets).to.deep.equal([{ topic: 'orders', last: 5, seq: 2, epoch: 'two' }]);
     expect(subscriber.seqs('orders')).to.deep.equal([1, 2, 3, 4, 5, 3, 4]);
     broker.close();
   });
@@ -579,6 +579,31 @@ describe('broker', () => {
     await clock.advance(60_000);
     expect((outcome as SwitchboardError | string) instanceof SwitchboardError).to.equal(true);
     expect((outcome as unknown as SwitchboardError).code).to.equal('unavailable');
+    broker.close();
+  });
+
+  it('a tab that resumes with the epoch of a history that began since is told of a reset, not replayed old seqs', async () => {
+    const { broker, clock, transport } = setup();
+    const staying = tab();
+    subscribe(broker, staying, 'news');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'news', seq: 0, recovered: true, epoch: 'new' });
+    for (const seq of [1, 2, 3]) transport.live!.push({ op: 'msg', topic: 'news', seq, data: seq });
+    await clock.advance(0);
+    let epoch: string | undefined;
+    const returning = tab();
+    void broker.subscribe(returning, 'news', 2, 'old').then((known) => {
+      epoch = known;
+    });
+    await clock.advance(0);
+    expect(returning.resets).to.deep.equal([{ topic: 'news', last: 2, seq: 3, epoch: 'new' }]);
+    expect(returning.seqs('news'), 'seq 3 of the new history is not taken for the old one').to.deep.equal([]);
+    expect(epoch, 'the tab learns the history it is now in').to.equal('new');
+    const sameHistory = tab();
+    subscribe(broker, sameHistory, 'news', 2);
+    await clock.advance(0);
+    expect(sameHistory.resets).to.deep.equal([]);
+    expect(sameHistory.seqs('news')).to.deep.equal([3]);
     broker.close();
   });
 });
