@@ -29,14 +29,16 @@ test('bad server frames are named by op, or by their first 200 characters', () =
   assert.deepEqual(decode('{"op":"hello","v":1}').error, { what: 'hello', reason: 'unknown op' });
 });
 
-test('epoch, a nack code and an error topic are optional strings', () => {
+test('epoch (at most 64 characters), a nack code and an error topic are optional strings', () => {
   const welcome = '{"op":"welcome","v":1,"server":"a","heartbeat":15000';
   assert.ok(decode(`${welcome}}`).frame);
   assert.equal((decode(`${welcome},"epoch":"e1"}`).frame as { epoch?: string }).epoch, 'e1');
-  assert.deepEqual(decode(`${welcome},"epoch":1}`).error, { what: 'welcome', reason: 'epoch must be a string' });
+  const badEpoch = 'epoch must be a string of at most 64 characters';
+  assert.deepEqual(decode(`${welcome},"epoch":1}`).error, { what: 'welcome', reason: badEpoch });
+  assert.deepEqual(decode(`${welcome},"epoch":"${'e'.repeat(65)}"}`).error, { what: 'welcome', reason: badEpoch });
   assert.deepEqual(decode('{"op":"subscribed","topic":"t","seq":1,"recovered":true,"epoch":null}').error, {
     what: 'subscribed',
-    reason: 'epoch must be a string',
+    reason: badEpoch,
   });
   assert.ok(decode('{"op":"nack","id":"a","error":"e","code":"unknown"}').frame);
   assert.deepEqual(decode('{"op":"nack","id":"a","error":"e","code":5}').error, {
