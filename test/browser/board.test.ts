@@ -51,14 +51,27 @@ describe('board', () => {
     await other.close();
   });
 
-  it('releases a closed tab within 1 s (Web Locks), and keeps the others', async () => {
+  it('releases a closed tab through its Web Lock alone (its pagehide muted), and keeps the others', async () => {
     const opts = options();
     const board = await open(opts);
     const closing = await openTab();
+    await closing.eval('tab.muteGoodbye()');
     await closing.eval(`tab.connect(${JSON.stringify(opts)})`);
     expect((await board.state()).tabs).to.equal(2);
     await closing.close();
-    await until('the closed tab to be released', async () => (await board.state()).tabs === 1, 3000);
+    await until('the closed tab to be released by its lock', async () => (await board.state()).tabs === 1);
+    expect((await board.state()).status, 'the board that stayed still answers').to.equal('idle');
+  });
+
+  it("releases a tab at its pagehide's goodbye, while the page lives on and holds its lock", async () => {
+    const opts = options();
+    const board = await open(opts);
+    const leaving = await openTab();
+    await leaving.eval(`tab.connect(${JSON.stringify(opts)})`);
+    expect((await board.state()).tabs).to.equal(2);
+    await leaving.eval('tab.pagehide()');
+    await until('the tab to be released by its goodbye', async () => (await board.state()).tabs === 1);
+    await leaving.close();
   });
 
   it('refuses a second tab with another config, unless it asks to reconfigure', async () => {

@@ -87,19 +87,33 @@ describe('failover end to end', () => {
     expect(lines().slice(2)).to.deep.equal([`connect ${cluster.hosts[1]} ws`, `connected ${cluster.hosts[1]} ws`]);
   });
 
-  it('falls back through the types of a host that refuses some of them', async () => {
-    cluster = await startCluster({ hosts: 1 });
-    await cluster.refuse(0, ['ws', 'http']);
-    const { loop, events, lines } = realLoop({ hosts: cluster.hosts });
-    loop.start();
-    await until('connected', () => events.some(([name]) => name === 'connected'), 5000);
-    loop.close();
-    const host = cluster.hosts[0];
-    expect(lines().filter((line) => !line.startsWith('connectFailed'))).to.deep.equal([
-      `connect ${host} ws`,
-      `connect ${host} http`,
-      `connect ${host} poll`,
-      `connected ${host} poll`,
-    ]);
-  });
+  // Each type the host refuses is tried and left for the next, in the config's order (ws, http, poll by default).
+  for (const { refused, reached } of [
+    { refused: [], reached: 'ws' },
+    { refused: ['ws'], reached: 'http' },
+    { refused: ['ws', 'http'], reached: 'poll' },
+  ] as const) {
+    it(`falls back through the types of a host that refuses ${refused.join(' and ') || 'none'}: reached over ${reached}`, async () => {
+      cluster = await startCluster({ hosts: 1 });
+      if (refused.length > 0) await cluster.refuse(0, [...refused]);
+      const { loop, events, lines } = realLoop({ hosts: cluster.hosts });
+      loop.start();
+      try {
+        await until('connected', () => events.some(([name]) => name === 'connected'));
+        const host = cluster.hosts[0];
+        expect(lines().filter((line) => !line.startsWith('connectFailed'))).to.deep.equal([
+          ...[...refused, reached].map((type) => `connect ${host} ${type}`),
+          `connected ${host} ${reached}`,
+        ]);
+        expect((await cluster.counts(0)).connections, "the host's one live connection").to.deep.equal({
+          ws: 0,
+          http: 0,
+          poll: 0,
+          [reached]: 1,
+        });
+      } finally {
+        loop.close();
+      }
+    });
+  }
 });

@@ -49,12 +49,20 @@ export function tabsPlugin(): TestRunnerPlugin {
         case 'tab-crash': {
           const page = tab(args.id);
           const cdp = await page.createCDPSession();
-          // Page.crash never answers: the renderer is gone. Puppeteer reports the crash as an 'error'.
-          const crashed = new Promise((resolve) => page.once('error', resolve));
+          // Page.crash never answers: the renderer is gone. Puppeteer reports the crash as an 'error'. A tab that did
+          // not crash fails the command, and is left open: closing it would say goodbye, and a test would pass on that.
+          const crashed = new Promise<boolean>((resolve) => page.once('error', () => resolve(true)));
           void cdp.send('Page.crash').catch(() => undefined);
-          await Promise.race([crashed, new Promise((resolve) => setTimeout(resolve, 5000))]);
-          await page.close().catch(() => undefined);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), 15_000);
+          });
+          const didCrash = await Promise.race([crashed, late]);
+          clearTimeout(timer);
+          if (!didCrash) throw new Error(`tab-crash: tab ${args.id} did not crash within 15 s of Page.crash`);
           tabs.delete(args.id);
+          // A crashed page has no renderer to say goodbye from: closing it only frees its target.
+          await page.close().catch(() => undefined);
           return true;
         }
         case 'worker-kill': {

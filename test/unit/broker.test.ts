@@ -6,9 +6,11 @@ import { SwitchboardError } from '../../shared/errors.ts';
 import type { BrokerEvents, Delivery, Gap, Reset } from '../../shared/state.ts';
 import { Broker } from '../../worker/broker.ts';
 import { memoryExpiryStore } from '../../worker/expiry.ts';
+import { drawPlan } from '../../worker/plan.ts';
 import type { Subscriber } from '../../worker/topics.ts';
 import { FakeClock, settle } from '../support/fake-clock.ts';
 import { FakeTransport, type HostBehaviour } from '../support/fake-transport.ts';
+import { seededRandom } from '../support/random.ts';
 
 interface RecordingTab extends Subscriber {
   batches: Delivery[][];
@@ -63,7 +65,11 @@ function subscribe(broker: Broker, subscriber: Subscriber, topic: string, from?:
   return subscription;
 }
 
-function setup(config: Partial<SwitchboardConfig> = {}, behaviour: () => HostBehaviour = () => 'accept') {
+function setup(
+  config: Partial<SwitchboardConfig> = {},
+  behaviour: () => HostBehaviour = () => 'accept',
+  random: () => number = Math.random,
+) {
   const clock = new FakeClock();
   const transport = new FakeTransport(behaviour);
   const events: [keyof BrokerEvents, unknown][] = [];
@@ -71,7 +77,7 @@ function setup(config: Partial<SwitchboardConfig> = {}, behaviour: () => HostBeh
     parseConfig({ hosts: ['http://a.test', 'http://b.test'], types: ['ws'], reconnectDelay: 0, ...config }),
     {
       clock,
-      random: Math.random,
+      random,
       transport: transport.open,
       expiries: memoryExpiryStore(),
       schedule: (flush) => queueMicrotask(flush),
@@ -403,6 +409,55 @@ describe('broker', () => {
     await clock.advance(0);
     expect(transport.requests.at(-1)!.url).to.equal('http://new.test');
     expect(transport.live!.sent).to.deep.equal([{ op: 'sub', topic: 'kept', from: 4 }]);
+    broker.close();
+  });
+
+  it('after reconfigure, a pending send with no topic goes to a host of the new config with its id, and settles on its ack', async () => {
+    const { broker, clock, transport } = setup();
+    let outcome = 'waiting';
+    broker.send('orders', { qty: 1 }, 'id-1').then(
+      () => {
+        outcome = 'acked';
+      },
+      (error: SwitchboardError) => {
+        outcome = error.code;
+      },
+    );
+    await clock.advance(0);
+    expect(transport.live!.sent).to.deep.equal([{ op: 'pub', topic: 'orders', data: { qty: 1 }, id: 'id-1' }]);
+    // No ack from the old host: the send is still pending when the config changes, and no topic is held.
+    broker.reconfigure(parseConfig({ hosts: ['http://new.test'], types: ['ws'] }));
+    await clock.advance(0);
+    expect(transport.requests.at(-1)!.url).to.equal('http://new.test');
+    expect(transport.live!.sent).to.deep.equal([{ op: 'pub', topic: 'orders', data: { qty: 1 }, id: 'id-1' }]);
+    transport.live!.push({ op: 'ack', id: 'id-1' });
+    await settle();
+    expect(outcome).to.equal('acked');
+    broker.close();
+  });
+
+  it('setLoadBalancing(true) draws a new host order, which state() shows and the next round tries; false restores the declared one', async () => {
+    const hosts = ['http://a.test', 'http://b.test', 'http://c.test', 'http://d.test'];
+    const { broker, clock, transport } = setup({ hosts }, () => 'accept', seededRandom(11));
+    const order = () => broker.state().plan.map(({ host }) => host);
+    expect(order()).to.deep.equal(hosts);
+    // The same seed draws the same orders: the broker's plan is what drawPlan gives for it, draw after draw.
+    const expected = seededRandom(11);
+    const draw = () => drawPlan(parseConfig({ hosts }).plan, true, expected).map(({ host }) => host);
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      broker.setLoadBalancing(true);
+      const drawn = draw();
+      expect(order(), `draw ${i + 1}`).to.deep.equal(drawn);
+      seen.add(drawn.join());
+    }
+    expect(seen.size, 'more than one order drawn').to.be.above(1);
+    expect(broker.state().loadBalance).to.equal(true);
+    subscribe(broker, tab(), 't');
+    await clock.advance(0);
+    expect(transport.requests[0]!.url, 'the round starts at the head of the drawn order').to.equal(order()[0]);
+    broker.setLoadBalancing(false);
+    expect(order()).to.deep.equal(hosts);
     broker.close();
   });
 
