@@ -28,7 +28,8 @@ export default [
   {
     input: { index: 'server/index.ts', cli: 'server/cli.ts' },
     output: { dir: 'dist/server', format: 'es', sourcemap: true },
-    external: (id) => id.startsWith('node:') || id === 'ws' || id === 'ioredis',
+    external: (id) =>
+      id.startsWith('node:') || id === 'ws' || id === 'ioredis' || id === 'pino' || id === 'prom-client',
     plugins: [esbuild({ target: 'node20', platform: 'node' })],
   },
   // The inspector for pages: <switchboard-inspector> and installHook().

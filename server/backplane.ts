@@ -44,8 +44,13 @@ export interface Backplane {
   seq(topic: string): Promise<number>;
   /** Messages of a topic after `from` still held. */
   since(topic: string, from: number): Promise<Replay>;
-  /** Calls `listener` each time the backplane goes down or comes back; one in this process never does. */
+  /**
+   * Calls `listener` at once with the backplane's status, then each time it goes down or comes back; one in this
+   * process never does.
+   */
   status?(listener: (status: BackplaneStatus) => void): () => void;
+  /** Seconds one command takes there and back; rejects while the backplane is unreachable. */
+  ping?(): Promise<number>;
   /**
    * The history epoch: it changes whenever the history of the topics began again, so a client can tell a
    * host that lost history from one with nothing new. Undefined until a backplane that lives elsewhere is reached.

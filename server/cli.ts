@@ -1,90 +1,128 @@
 #!/usr/bin/env node
-// The `switchboard-server` command: one host (`--port 8001 --name a`), or the demo cluster (`--demo`).
+// The `switchboard-server` command: one host (`--port 8001 --name a`), or the demo cluster (`--demo`); `--help` lists every option.
 
-import { parseArgs } from 'node:util';
+import { constants } from 'node:os';
 import { messageOf } from '../shared/errors.ts';
-import type { TransportType } from '../shared/protocol.ts';
+import { ConfigError, loadConfig, type ServerConfig, usage } from './config.ts';
 import { startControl } from './control.ts';
 import { startDemo } from './demo.ts';
-import { HISTORY_LIMIT } from './history.ts';
-import { startServer } from './index.ts';
-import { MAX_DEPTH } from './publishable.ts';
-import { COMMAND_TIMEOUT, RedisBackplane } from './redis-backplane.ts';
+import { Host, type Routes } from './host.ts';
+import type { Log } from './log.ts';
+import { createLogger } from './logger.ts';
+import { hostMetrics, metricsRoute, startMetrics } from './metrics.ts';
+import { RedisBackplane } from './redis-backplane.ts';
 
-const USAGE = `usage: switchboard-server [--port 8001] [--host 127.0.0.1] [--name a] [--heartbeat ms]
-         [--history ${HISTORY_LIMIT}] [--max-frame bytes] [--session-expiry ms] [--refuse ws,http,poll]
-         [--max-depth ${MAX_DEPTH}]                      how deeply a pub's data may nest arrays and objects
-         [--forbid PREFIX[,PREFIX]]...         topics no client may sub or pub to (error/nack "forbidden")
-         [--control PORT]                      control surface on 127.0.0.1:PORT (off by default)
-         [--redis redis://127.0.0.1:6379]      share seq, history and fan-out with every host on this Redis
-         [--redis-timeout ${COMMAND_TIMEOUT}]                ms a Redis command may take; a pub past it is nacked "unknown"
-       switchboard-server --demo [--port 8000] [--rate 2]`;
-
-function number(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a whole number, not ${value}`);
-  return parsed;
-}
-
-function types(value: string | undefined): TransportType[] | undefined {
-  const list = value?.split(',').filter(Boolean);
-  const bad = list?.find((type) => type !== 'ws' && type !== 'http' && type !== 'poll');
-  if (bad !== undefined) throw new Error(`--refuse takes ws, http and poll, not ${bad}`);
-  return list as TransportType[] | undefined;
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      name: { type: 'string' },
-      heartbeat: { type: 'string' },
-      history: { type: 'string' },
-      'max-frame': { type: 'string' },
-      'session-expiry': { type: 'string' },
-      refuse: { type: 'string' },
-      'max-depth': { type: 'string' },
-      forbid: { type: 'string', multiple: true },
-      control: { type: 'string' },
-      redis: { type: 'string' },
-      'redis-timeout': { type: 'string' },
-      demo: { type: 'boolean' },
-      rate: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) return console.log(USAGE);
-  if (values.demo) {
-    const demo = await startDemo({ port: number('port', values.port) ?? 8000, rate: number('rate', values.rate) ?? 2 });
-    console.log(`Switchboard demo: hosts ${demo.hosts.map((h) => `${h.name} ${h.url} (${h.state})`).join(', ')}`);
-    console.log(`Open ${demo.url}`);
-    return;
+/** Runs one host until a signal; the graceful shutdown is Host.shutdown(). */
+async function runHost(config: ServerConfig): Promise<void> {
+  let host: Host | undefined;
+  const log = createLogger(() => host?.name ?? config.name ?? `host-${config.port}`, config.logLevel, config.logFormat);
+  try {
+    const backplane =
+      config.redis === undefined
+        ? undefined
+        : new RedisBackplane({
+            url: config.redis,
+            historyLimit: config.history,
+            commandTimeout: config.redisTimeout,
+            log: (line) => log.info({ event: 'redis' }, line),
+          });
+    // /metrics on the host's port, unless --metrics-port gives it one of its own.
+    let metrics: Routes = async () => false;
+    host = new Host({
+      backplane,
+      log,
+      routes: (request, response) => metrics(request, response),
+      port: config.port,
+      hostname: config.host,
+      name: config.name,
+      heartbeat: config.heartbeat,
+      historyLimit: config.history,
+      maxFrameBytes: config.maxFrame,
+      sessionExpiry: config.sessionExpiry,
+      refuse: config.refuse,
+      maxDepth: config.maxDepth,
+      forbid: config.forbid,
+    });
+    const registry = hostMetrics(host);
+    if (config.metricsPort === undefined) metrics = metricsRoute(registry);
+    await host.listen();
+    const running = host;
+    onSignals(log, async () => {
+      await running.shutdown(config.drainDeadline);
+      await backplane?.close();
+    });
+    log.info(
+      { event: 'listening', url: host.url },
+      `switchboard host ${host.name} listening on ${host.url} for clients`,
+    );
+    if (config.metricsPort !== undefined) {
+      const server = await startMetrics(registry, config.metricsPort, config.host);
+      const address = server.address();
+      const url = `http://${config.host}:${address && typeof address === 'object' ? address.port : config.metricsPort}`;
+      log.info({ event: 'metrics', url }, `metrics on ${url}/metrics for Prometheus`);
+    }
+    if (config.control !== undefined) {
+      const { url } = await startControl([host], config.control);
+      log.info({ event: 'control', url }, `control surface on ${url} from loopback only`);
+    }
+  } catch (error) {
+    log.error({ event: 'failed', error: messageOf(error) }, `switchboard-server failed: ${messageOf(error)}`);
+    process.exit(1);
   }
-  const historyLimit = number('history', values.history);
-  const commandTimeout = number('redis-timeout', values['redis-timeout']);
-  const backplane =
-    values.redis === undefined ? undefined : new RedisBackplane({ url: values.redis, historyLimit, commandTimeout });
-  const host = await startServer({
-    backplane,
-    port: number('port', values.port) ?? 8001,
-    hostname: values.host ?? '127.0.0.1',
-    name: values.name,
-    heartbeat: number('heartbeat', values.heartbeat),
-    historyLimit,
-    maxFrameBytes: number('max-frame', values['max-frame']),
-    sessionExpiry: number('session-expiry', values['session-expiry']),
-    refuse: types(values.refuse),
-    maxDepth: number('max-depth', values['max-depth']),
-    forbid: values.forbid?.flatMap((list) => list.split(',').filter(Boolean)),
-  });
-  console.log(`switchboard host ${host.name} listening on ${host.url}`);
-  const controlPort = number('control', values.control);
-  if (controlPort !== undefined) console.log(`control surface on ${(await startControl([host], controlPort)).url}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`switchboard-server: ${messageOf(error)}\n${USAGE}`);
-  process.exit(1);
-});
+/** `npm start`'s demo: three hosts and the page; a signal drains them like one host. */
+async function runDemo(config: ServerConfig): Promise<void> {
+  const log = createLogger(() => 'demo', config.logLevel, config.logFormat);
+  const demo = await startDemo({ port: config.port, rate: config.rate });
+  onSignals(log, async () => {
+    await Promise.all(demo.hosts.map((host) => host.shutdown(config.drainDeadline)));
+    await demo.stop();
+  });
+  const hosts = demo.hosts.map((host) => ({ name: host.name, url: host.url, state: host.state }));
+  log.info(
+    { event: 'demo', hosts },
+    `Switchboard demo: ${hosts.map((h) => `${h.name} ${h.url} (${h.state})`).join(', ')}`,
+  );
+  log.info({ event: 'listening', url: demo.url }, `Open ${demo.url}`);
+}
+
+/** SIGTERM or SIGINT shuts down gracefully, then exits 0; a second signal exits at once. */
+function onSignals(log: Log, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ event: 'signal', signal }, `${signal} again: exiting at once`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    stopping = true;
+    log.info({ event: 'signal', signal }, `${signal}: shutting down gracefully`);
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ event: 'failed', error: messageOf(error) }, `the shutdown failed: ${messageOf(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function main(): Promise<void> | undefined {
+  let request: ReturnType<typeof loadConfig>;
+  try {
+    request = loadConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    // No log yet: the configuration of the log may be what is wrong.
+    const hint = error instanceof ConfigError ? '\nswitchboard-server --help lists every option' : '';
+    process.stderr.write(`switchboard-server: ${messageOf(error)}${hint}\n`);
+    process.exit(1);
+  }
+  if (request.help) return void process.stdout.write(`${usage()}\n`);
+  if (request.printConfig)
+    return void process.stdout.write(`${JSON.stringify(request.config, (_, value: unknown) => value ?? null, 2)}\n`);
+  return request.config.demo ? runDemo(request.config) : runHost(request.config);
+}
+
+void main();

@@ -18,6 +18,7 @@ import { type Backplane, BackplaneError, type Message, type Replay } from './bac
 import { msgText } from './fanout.ts';
 import { unpublishable } from './publishable.ts';
 import type { Refusals } from './refusals.ts';
+import type { HostStats } from './stats.ts';
 
 /** What a client needs from its host. */
 export interface ClientContext {
@@ -28,6 +29,8 @@ export interface ClientContext {
   readonly maxDepth: number;
   /** Topics refused before the backplane is asked. */
   readonly refusals: Refusals;
+  /** Counted as frames go out and pubs are answered. */
+  readonly stats: HostStats;
   /** False while the host is blackholed: nothing is read or written. */
   answering(): boolean;
   subscribe(client: Client, topic: string): void;
@@ -107,7 +110,7 @@ export class Client {
     if (subscription.pending) subscription.pending.push([message, text]);
     else if (message.seq > subscription.seq) {
       subscription.seq = message.seq;
-      this.#write(text);
+      if (this.#write(text) && this.type) this.#context.stats.messagesOut[this.type]++;
     }
   }
 
@@ -136,8 +139,20 @@ export class Client {
     this.#subscriptions.clear();
   }
 
-  #write(text: string): void {
-    if (!this.#ended && this.#context.answering()) this.#output.send(text);
+  /** Resolves once every frame received so far has been handled: each pub acked or nacked. */
+  async idle(): Promise<void> {
+    let turn: Promise<void>;
+    do {
+      turn = this.#turn;
+      await turn;
+    } while (turn !== this.#turn);
+  }
+
+  /** True when the text went out. */
+  #write(text: string): boolean {
+    if (this.#ended || !this.#context.answering()) return false;
+    this.#output.send(text);
+    return true;
   }
 
   // Frames are handled one after another, so answers keep the order of requests and pubs the order of sending.
@@ -245,6 +260,7 @@ export class Client {
     if (invalid) return this.#nack(id, 'invalid', invalid);
     try {
       await this.#context.backplane.publish(topic, data, id);
+      this.#context.stats.pubsAcked++;
       this.send({ op: 'ack', id });
     } catch (error) {
       // Only a BackplaneError says whether it published; anything else may have, so the client retries.
@@ -253,6 +269,7 @@ export class Client {
   }
 
   #nack(id: string, code: NackCode, error: string): void {
+    this.#context.stats.nacked(code);
     this.send({ op: 'nack', id, code, error });
   }
 }

@@ -5,13 +5,36 @@ import type { Socket } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { TopicErrorCode, TransportType } from '../shared/protocol.ts';
 import { parse, validateClientFrame } from '../shared/protocol.ts';
-import { type Backplane, MemoryBackplane, type Message } from './backplane.ts';
+import { type Backplane, type BackplaneStatus, MemoryBackplane, type Message } from './backplane.ts';
 import { Client, type ClientContext } from './client.ts';
 import { Fanout } from './fanout.ts';
 import { allowCors, answer, readBody } from './http.ts';
+import { type Log, SILENT } from './log.ts';
 import { MAX_DEPTH, unpublishable } from './publishable.ts';
 import { Refusals } from './refusals.ts';
 import { Session } from './session.ts';
+import { HostStats } from './stats.ts';
+
+/** The defaults of ServerOptions, for `switchboard-server --print-config` to show. */
+export const HOST_DEFAULTS = {
+  heartbeat: 15_000,
+  maxFrameBytes: 1024 * 1024,
+  sessionExpiry: 30_000,
+  pollWait: 25_000,
+} as const;
+
+/**
+ * How long the closing frames of a shutdown get to reach clients, in ms, before the connections still open are
+ * reset: long enough for a WebSocket close handshake or a poll's next request, short against a process manager's
+ * kill timeout.
+ */
+const CLOSE_GRACE = 1000;
+
+/** Serves more paths on the host's port (such as /metrics); resolves false for a path it does not serve. */
+export type Routes = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+/** Whether a load balancer should send this host new clients (GET /readyz), and why not. */
+export type Readiness = { ready: true } | { ready: false; reason: string };
 
 export interface ServerOptions {
   /** Port to listen on; default 0, any free port. */
@@ -38,6 +61,10 @@ export interface ServerOptions {
   refuse?: TransportType[];
   /** Topic prefixes no client may use: a sub gets `error` `forbidden`, a pub `nack` `forbidden`. */
   forbid?: string[];
+  /** Where the host tells what happens to it (connections, drain, the backplane); default nowhere. */
+  log?: Log;
+  /** More paths served on the host's port, asked before the protocol's own (such as /metrics). */
+  routes?: Routes;
 }
 
 /** `down`: killed, not listening. `blackholed`: accepts TCP, never answers. */
@@ -54,7 +81,13 @@ export interface Counts {
 
 export class Host {
   readonly backplane: Backplane;
-  readonly #options: Required<Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse' | 'forbid'>>;
+  /** Traffic counted since the host started, for /metrics. */
+  readonly stats = new HostStats();
+  readonly #options: Required<
+    Omit<ServerOptions, 'backplane' | 'name' | 'historyLimit' | 'refuse' | 'forbid' | 'log' | 'routes'>
+  >;
+  readonly #log: Log;
+  readonly #routes: Routes | undefined;
   readonly #server: Server;
   readonly #sockets: WebSocketServer;
   readonly #connections = new Set<Socket>();
@@ -71,18 +104,23 @@ export class Host {
   #files = 0;
   #state: HostState = 'down';
   #port: number;
+  /** Set by shutdown(): readiness is false and new connections are refused. */
+  #draining = false;
+  #backplaneStatus: BackplaneStatus = { up: true };
 
   /** Use startServer(), which also starts listening. */
   constructor(options: ServerOptions = {}) {
     this.#options = {
       port: options.port ?? 0,
       hostname: options.hostname ?? '127.0.0.1',
-      heartbeat: options.heartbeat ?? 15_000,
-      maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+      heartbeat: options.heartbeat ?? HOST_DEFAULTS.heartbeat,
+      maxFrameBytes: options.maxFrameBytes ?? HOST_DEFAULTS.maxFrameBytes,
       maxDepth: options.maxDepth ?? MAX_DEPTH,
-      sessionExpiry: options.sessionExpiry ?? 30_000,
-      pollWait: options.pollWait ?? 25_000,
+      sessionExpiry: options.sessionExpiry ?? HOST_DEFAULTS.sessionExpiry,
+      pollWait: options.pollWait ?? HOST_DEFAULTS.pollWait,
     };
+    this.#log = options.log ?? SILENT;
+    this.#routes = options.routes;
     // Frames a little over the limit are refused with an `error`; far over it, ws closes the socket (1009) unread.
     this.#sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * this.#options.maxFrameBytes });
     this.#port = this.#options.port;
@@ -91,6 +129,7 @@ export class Host {
     this.#name = options.name;
     this.#refusals = new Refusals(options.forbid);
     const fanout = this.#fanout;
+    const stats = this.stats;
     const host = this;
     this.#context = {
       get name() {
@@ -100,14 +139,24 @@ export class Host {
       backplane: this.backplane,
       maxDepth: this.#options.maxDepth,
       refusals: this.#refusals,
+      stats,
       answering: () => this.#state === 'up',
       subscribe: (client, topic) => fanout.add(topic, client),
       unsubscribe: (client, topic) => fanout.remove(topic, client),
     };
-    this.#stopListening = this.backplane.listen((message: Message) => fanout.deliver(message));
+    this.#stopListening = this.backplane.listen((message: Message) => {
+      stats.messagesIn++;
+      fanout.deliver(message);
+    });
     this.#stopWatching =
       this.backplane.status?.((status) => {
-        if (status.up) return;
+        const changed = status.up !== this.#backplaneStatus.up;
+        this.#backplaneStatus = status;
+        if (status.up) {
+          if (changed) this.#log.info({ event: 'backplane-up' }, 'the backplane is reachable: pubs are taken');
+          return;
+        }
+        this.#log.warn({ event: 'backplane-down', reason: status.reason }, `the backplane is unreachable`);
         const message = `the backplane is unavailable (${status.reason}): pubs are refused until it is back`;
         for (const client of this.#clients) client.send({ op: 'error', code: 'backplane', message });
       }) ?? (() => {});
@@ -131,6 +180,19 @@ export class Host {
 
   get state(): HostState {
     return this.#state;
+  }
+
+  /** False while draining, or while the backplane cannot be reached. */
+  readiness(): Readiness {
+    if (this.#draining) return { ready: false, reason: 'the host is draining: it is shutting down' };
+    const status = this.#backplaneStatus;
+    if (!status.up) return { ready: false, reason: `the backplane is unreachable (${status.reason})` };
+    return { ready: true };
+  }
+
+  /** The backplane as this host last heard: reachable or not. */
+  backplaneStatus(): BackplaneStatus {
+    return this.#backplaneStatus;
   }
 
   get port(): number {
@@ -193,6 +255,31 @@ export class Host {
     for (const session of [...this.#sessions.values()]) session.end();
   }
 
+  /**
+   * Goes away gracefully: readiness turns false and new connections are refused, every client is sent `drain`,
+   * every pub already received is acked or nacked (waiting `deadline` ms at most), then the host closes.
+   * Resolves false when the deadline passed with pubs still unanswered.
+   */
+  async shutdown(deadline: number): Promise<boolean> {
+    this.#draining = true;
+    const clients = [...this.#clients];
+    this.#log.info({ event: 'draining', clients: clients.length, deadline }, 'draining: clients are told to move on');
+    this.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.all(clients.map((client) => client.idle())).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deadline))),
+    ]);
+    clearTimeout(timer);
+    if (settled) this.#log.info({ event: 'drained' }, 'every pub received was answered');
+    else this.#log.warn({ event: 'drain-deadline', deadline }, `pubs still unanswered after ${deadline} ms`);
+    if (this.#state === 'up') this.disconnect('the host is shutting down');
+    await this.#departed(CLOSE_GRACE);
+    await this.close();
+    this.#log.info({ event: 'closed' }, 'closed');
+    return settled;
+  }
+
   /** Stops for good: clients are told, then the port is closed. */
   async close(): Promise<void> {
     if (this.#state === 'up') this.disconnect('the host is shutting down');
@@ -237,6 +324,22 @@ export class Host {
     return { connections, subscribers: this.#fanout.counts(), files: this.#files };
   }
 
+  /** Resolves once every client has gone (a poll session once its last poll took what was queued), or after `ms`. */
+  async #departed(ms: number): Promise<void> {
+    if (this.#clients.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const check = setInterval(() => {
+        if (this.#clients.size === 0) done();
+      }, 20);
+      function done() {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve();
+      }
+    });
+  }
+
   #forgetClients(): void {
     for (const session of [...this.#sessions.values()]) session.end();
     for (const client of this.#clients) client.end();
@@ -245,6 +348,10 @@ export class Host {
 
   #upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     if (this.#state !== 'up') return;
+    if (this.#draining) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     if (new URL(request.url ?? '/', 'http://host').pathname !== '/ws' || this.#refused.has('ws')) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
@@ -271,7 +378,9 @@ export class Host {
       else if (isBinary) client.refuse({ what: 'binary message', reason: 'frames are text' }, 'bad-frame');
       else client.receive(bytes.toString('utf8'));
     });
+    this.#log.debug({ event: 'connected', transport: 'ws' }, 'a ws client connected');
     ws.on('close', () => {
+      this.#log.debug({ event: 'disconnected', transport: 'ws' }, 'a ws client went away');
       client.end();
       this.#clients.delete(client);
     });
@@ -284,7 +393,16 @@ export class Host {
     if (request.method === 'OPTIONS') return answer(response, 204);
     const url = new URL(request.url ?? '/', 'http://host');
     const route = `${request.method} ${url.pathname}`;
-    if (route === 'POST /session') return this.#createSession(request, response);
+    if (route === 'GET /healthz') return answer(response, 200, JSON.stringify({ live: true }), 'application/json');
+    if (route === 'GET /readyz') {
+      const readiness = this.readiness();
+      return answer(response, readiness.ready ? 200 : 503, JSON.stringify(readiness), 'application/json');
+    }
+    if (this.#routes && (await this.#routes(request, response))) return;
+    if (route === 'POST /session') {
+      if (this.#draining) return answer(response, 503, 'the host is draining: connect to another host');
+      return this.#createSession(request, response);
+    }
     if (url.pathname.startsWith('/files/')) return this.#file(request.method ?? 'GET', url.pathname, response);
     if (route !== 'GET /stream' && route !== 'GET /poll' && route !== 'POST /send')
       return answer(response, 404, 'not found');
@@ -317,6 +435,7 @@ export class Host {
         this.#clients.delete(ended.client);
       },
     );
+    this.#log.debug({ event: 'session' }, 'an http or poll session began');
     this.#sessions.set(session.id, session);
     this.#clients.add(session.client);
     answer(response, 200, JSON.stringify({ session: session.id }), 'application/json');

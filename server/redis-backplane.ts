@@ -121,6 +121,7 @@ export class RedisBackplane implements Backplane {
 
   status(listener: (status: BackplaneStatus) => void): () => void {
     this.#statusListeners.add(listener);
+    listener(this.#status);
     return () => this.#statusListeners.delete(listener);
   }
 
@@ -140,6 +141,12 @@ export class RedisBackplane implements Backplane {
 
   epoch(): string | undefined {
     return this.#epoch;
+  }
+
+  async ping(): Promise<number> {
+    const start = performance.now();
+    await this.#command(() => this.#redis.ping());
+    return (performance.now() - start) / 1000;
   }
 
   /** Disconnects from Redis for good. */

@@ -311,7 +311,7 @@ function checkKeys(value: Record<string, unknown>, known: string[], path: string
 }
 
 /** The known key within edit distance 3 of `key`, ignoring case, if any. */
-function nearest(key: string, known: string[]): string | undefined {
+export function nearest(key: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 4;
   for (const candidate of known) {
@@ -342,7 +342,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+/** A value as an error message shows what arrived: a string quoted, a number as it is, else its kind. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (value === null) return 'null';

@@ -229,10 +229,13 @@ export function clusterPlugin(): ClusterPlugin {
       if (command === START) return start(payload as ClusterOptions | undefined);
       if (command === START_PROCESSES) return startProcesses(payload as ProcessClusterOptions | undefined);
       if (command === CONTROL) return control(payload as ControlRequest).then((result) => result ?? true);
-      if (command === KILL_PROCESS)
+      if (command === KILL_PROCESS) {
+        // kill -9 unless the payload names another signal (SIGTERM: the host drains first).
+        const { signal = 'SIGKILL' } = payload as HostRequest & { signal?: NodeJS.Signals };
         return processOf(payload as HostRequest)
-          .kill('SIGKILL')
+          .kill(signal)
           .then(() => true);
+      }
       if (command === PAUSE_REDIS) {
         const { id, ms } = payload as { id: number; ms: number };
         const redis = processClusters.get(id)?.redis;

@@ -133,5 +133,5 @@ test('bad --redis URL: the CLI says what is wrong and exits', () => {
     },
   );
   assert.equal(run.status, 1);
-  assert.match(run.stderr, /the Redis URL must look like redis:\/\/127\.0\.0\.1:6379, not "localhost:6379"/);
+  assert.match(run.stderr, /--redis: expected a Redis URL such as redis:\/\/127\.0\.0\.1:6379, got "localhost:6379"/);
 });

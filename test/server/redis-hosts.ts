@@ -16,6 +16,8 @@ export interface HostProcessOptions {
   forbid?: string[];
   /** ms a Redis command may take before a pub is nacked `unknown` (`--redis-timeout`). */
   redisTimeout?: number;
+  /** More command-line arguments, such as `--drain-deadline 5000`. */
+  args?: string[];
 }
 
 export interface HostProcess {
@@ -33,6 +35,8 @@ export interface HostProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** True while the process runs. */
   alive(): boolean;
+  /** The exit code once it exited by itself (null while it runs, or when a signal killed it). */
+  exitCode(): number | null;
   /** One action of its control surface, such as `publish` with {topic, data}, or GET `counts`; resolves its JSON answer. */
   act(action: string, body?: unknown): Promise<unknown>;
 }
@@ -56,6 +60,7 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
   if (options.historyLimit !== undefined) args.push('--history', String(options.historyLimit));
   for (const prefix of options.forbid ?? []) args.push('--forbid', prefix);
   if (options.redisTimeout !== undefined) args.push('--redis-timeout', String(options.redisTimeout));
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
@@ -74,7 +79,8 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
   child.stdout.on('data', take);
   child.stderr.on('data', take);
 
-  function printed(text: string, ms = 15_000): Promise<void> {
+  // A host process compiles the server with tsx as it starts: give a loaded machine time.
+  function printed(text: string, ms = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!output.includes(text)) return;
@@ -109,6 +115,7 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
     output: () => output,
     printed,
     alive: () => child.exitCode === null && child.signalCode === null,
+    exitCode: () => child.exitCode,
     async act(action, body) {
       const get = action === 'counts' || action === '';
       const response = await fetch(`${control}/hosts${action ? `/0/${action}` : ''}`, {
