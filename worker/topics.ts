@@ -23,7 +23,7 @@ interface Topic {
   seq?: number;
   /** The history the seqs count in, as the host named it; a new one means the history began again. */
   epoch?: string;
-  /** The last messages delivered, oldest first, so a tab that joins behind catches up. */
+  /** The last messages delivered, oldest first, so a tab that joins behind catches up (the last replayLimit of them). */
   recent: [seq: number, data: unknown][];
   /** Messages delivered, for rates in the inspector. */
   messages: number;
@@ -131,7 +131,8 @@ export class TopicTable {
     entry.seq = seq;
     entry.messages++;
     entry.recent.push([seq, data]);
-    if (entry.recent.length > this.#replayLimit) entry.recent.shift();
+    // Trimmed in one go once it holds twice the limit: a shift per message would move the whole ring each time.
+    if (entry.recent.length > 2 * this.#replayLimit) entry.recent.splice(0, entry.recent.length - this.#replayLimit);
     for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq, data]);
     return true;
   }
@@ -195,7 +196,7 @@ export class TopicTable {
 
   /** A tab that joins at `from`, behind the topic: what the table still keeps, and a gap for what it does not. */
   #catchUp(topic: string, entry: Topic, subscriber: Subscriber, from: number): void {
-    const kept = entry.recent.filter(([seq]) => seq > from);
+    const kept = entry.recent.slice(-this.#replayLimit).filter(([seq]) => seq > from);
     const oldest = kept[0]?.[0] ?? entry.seq! + 1;
     if (oldest > from + 1) {
       this.#flush();
