@@ -8,7 +8,8 @@ export const BUDGETS = [
   // 3,200 B until a restart that finds another config closed the board and said why (about 45 B) and a topic reset
   // moved the page's last seq (about 25 B): a squeeze of the listeners' table paid back 5 B.
   // 3,300 B until a tab carried each topic's epoch, so that one resuming after its history began again is told of
-  // a reset instead of taking old seqs for new ones (about 25 B).
+  // a reset instead of taking old seqs for new ones (about 25 B), a call under way when the page entered the
+  // back/forward cache ran again on the next link (about 25 B), and connect() got a start deadline (about 20 B).
   { file: 'dist/switchboard.min.js', what: 'page entry (with Comlink)', budget: 3350 },
   // 12 KB until the worker checked every call a page makes against an allow-list (about 0.9 KB) and kept its
   // promise against unkind hosts: subscriptions confirmed and retried, resets, replay for tabs behind, retried

@@ -31,6 +31,9 @@ interface Link {
   close(): void;
 }
 
+/** How long a worker may take to start and answer a tab's attach before connect() rejects with worker-failed. */
+const WORKER_START_TIMEOUT = 15_000;
+
 const GONE = Symbol('worker gone');
 
 export async function connect(options: ConnectOptions): Promise<Board> {
@@ -96,8 +99,11 @@ export async function connect(options: ConnectOptions): Promise<Board> {
     const channel = new MessageChannel();
     channel.port1.onmessage = dispatch;
     const failed = new Promise<never>((_, reject) => {
-      worker.onerror = () =>
+      const fail = () =>
         reject(new SwitchboardError('worker-failed', `Switchboard: the worker script ${url.pathname} failed to start`));
+      worker.onerror = fail;
+      // Chromium does not always fire `error` for a SharedWorker whose script is missing: a deadline says it instead.
+      setTimeout(fail, WORKER_START_TIMEOUT);
     });
     // A call under way on a link the tab lets go (back from the back/forward cache, close()) would never hear its
     // answer on the closed port: it runs again on the next link (a send with its id, so it is published once).
