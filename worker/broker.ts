@@ -294,6 +294,14 @@ export class Broker {
     if (refusal) this.#emit('error', { what: 'sub', reason: `"${topic}": ${refusal}; trying again`, topic });
   }
 
+  /** A msg seq too far ahead to believe: the host's `subscribed` answer says where the topic really stands. */
+  #doubt(topic: string): void {
+    const reason = `a msg seq more than ${MAX_SEQ_JUMP} past the last message; asking the host`;
+    this.#emit('error', { what: 'msg', reason, topic });
+    this.#topics.unconfirm([topic]);
+    this.#subscribeUpstream(topic);
+  }
+
   /** A host refused a topic for good: the subscribe() calls waiting for it reject, and tabs that held it hear why. */
   #refuseSubscription(topic: string, code: string, message: string): void {
     this.#stopRetry(this.#subscriptionRetries, topic);
@@ -386,16 +394,11 @@ export class Broker {
   #onFrame(frame: FailoverFrame): void {
     switch (frame.op) {
       case 'msg':
-        if (!this.#topics.message(frame.topic, frame.seq, frame.data)) {
-          // A seq too far ahead to believe: the host's `subscribed` answer says where the topic really stands.
-          const reason = `seq ${frame.seq} is more than ${MAX_SEQ_JUMP} past the last message; asking the host`;
-          this.#emit('error', { what: 'msg', reason, topic: frame.topic });
-          this.#subscribeUpstream(frame.topic);
-        }
+        if (!this.#topics.message(frame.topic, frame.seq, frame.data)) this.#doubt(frame.topic);
         break;
       case 'subscribed': {
         this.#stopRetry(this.#subscriptionRetries, frame.topic);
-        this.#topics.subscribed(frame.topic, frame.seq, frame.recovered, frame.epoch);
+        if (!this.#topics.subscribed(frame.topic, frame.seq, frame.recovered, frame.epoch)) this.#doubt(frame.topic);
         const waiting = this.#confirmations.get(frame.topic) ?? [];
         this.#confirmations.delete(frame.topic);
         for (const waiter of waiting) waiter.resolve(this.#topics.epoch(frame.topic));

@@ -27,6 +27,11 @@ interface Topic {
   recent: [seq: number, data: unknown][];
   /** Messages delivered, for rates in the inspector. */
   messages: number;
+  /**
+   * Messages that came before the host's `subscribed` answer (a replay from `from`): held until the answer says
+   * which history they belong to, so a new history's messages are never delivered as the old one's.
+   */
+  held: [seq: number, data: unknown][];
 }
 
 export class TopicTable {
@@ -51,7 +56,7 @@ export class TopicTable {
     let entry = this.#topics.get(topic);
     if (!entry) {
       // The tab's epoch is the history `from` counts in: a host that names another one is a reset for it.
-      entry = { subscribers: new Set(), state: 'subscribing', seq: from, epoch, recent: [], messages: 0 };
+      entry = { subscribers: new Set(), state: 'subscribing', seq: from, epoch, recent: [], messages: 0, held: [] };
       this.#topics.set(topic, entry);
       entry.subscribers.add(subscriber);
       if (from !== undefined) this.#enqueue(subscriber, [topic, from]);
@@ -112,9 +117,14 @@ export class TopicTable {
     return [...this.#topics.keys()];
   }
 
-  /** The connection dropped: every topic waits for the next host's answer. */
-  unconfirm(): void {
-    for (const entry of this.#topics.values()) entry.state = 'subscribing';
+  /** The connection dropped (or one topic is in doubt): its topics wait for the host's answer, and its replay. */
+  unconfirm(topics: string[] = this.names()): void {
+    for (const topic of topics) {
+      const entry = this.#topics.get(topic);
+      if (!entry) continue;
+      entry.state = 'subscribing';
+      entry.held = [];
+    }
   }
 
   /**
@@ -123,7 +133,12 @@ export class TopicTable {
    */
   message(topic: string, seq: number, data: unknown): boolean {
     const entry = this.#topics.get(topic);
-    if (!entry || seq <= (entry.seq ?? 0)) return true;
+    if (!entry) return true;
+    if (entry.state === 'subscribing') {
+      entry.held.push([seq, data]);
+      return true;
+    }
+    if (seq <= (entry.seq ?? 0)) return true;
     if (entry.seq !== undefined) {
       if (seq - entry.seq > MAX_SEQ_JUMP) return false;
       if (seq > entry.seq + 1) this.#gap(entry, { topic, from: entry.seq + 1, to: seq - 1 });
@@ -139,31 +154,38 @@ export class TopicTable {
 
   /**
    * A `subscribed` answer: the newest seq, whether the replay since `from` was whole, and the history's epoch.
-   * A new epoch, or a newest seq below the one this table holds, means the history began again: a reset.
+   * A new epoch, or a newest seq below the one this table holds, means the history began again: a reset. Else the
+   * held replay is delivered. Returns false, as message() does, for a held seq too far ahead to believe.
    */
-  subscribed(topic: string, seq: number, recovered: boolean, epoch?: string): void {
+  subscribed(topic: string, seq: number, recovered: boolean, epoch?: string): boolean {
     const entry = this.#topics.get(topic);
-    if (!entry) return;
+    if (!entry) return true;
     entry.state = 'live';
+    const held = entry.held;
+    entry.held = [];
     const known = entry.seq;
     const changed = epoch !== undefined && entry.epoch !== undefined && epoch !== entry.epoch;
     if (epoch !== undefined) entry.epoch = epoch;
     if (known === undefined) {
       entry.seq = seq;
       for (const subscriber of entry.subscribers) this.#enqueue(subscriber, [topic, seq]);
-      return;
+      return true;
     }
     if (changed || seq < known) {
+      // What was held is the new history's, up to `seq`: the reset tells the tabs it is not delivered.
       entry.seq = seq;
       entry.recent = [];
       this.#flush();
       const reset = epoch === undefined ? { topic, last: known, seq } : { topic, last: known, seq, epoch };
       for (const subscriber of entry.subscribers) subscriber.reset(reset);
-      return;
+      return true;
     }
-    if (seq <= known) return;
-    if (!recovered) this.#gap(entry, { topic, from: known + 1, to: seq });
+    for (const [heldSeq, data] of held) if (!this.message(topic, heldSeq, data)) return false;
+    const now = entry.seq!;
+    if (seq <= now) return true;
+    if (!recovered) this.#gap(entry, { topic, from: now + 1, to: seq });
     entry.seq = seq;
+    return true;
   }
 
   has(topic: string): boolean {

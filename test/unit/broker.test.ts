@@ -565,9 +565,12 @@ describe('broker', () => {
     const live = transport.live!;
     live.push({ op: 'subscribed', topic: 't', seq: 3, recovered: true });
     live.push({ op: 'msg', topic: 't', seq: Number.MAX_SAFE_INTEGER, data: 'bogus' });
-    live.push({ op: 'msg', topic: 't', seq: 4, data: 'real' });
     await clock.advance(0);
     expect(live.sent.at(-1), 'asked from the last seq believed').to.deep.equal({ op: 'sub', topic: 't', from: 3 });
+    // The host answers as it does a sub with from: the replay, then subscribed.
+    live.push({ op: 'msg', topic: 't', seq: 4, data: 'real' });
+    live.push({ op: 'subscribed', topic: 't', seq: 4, recovered: true });
+    await clock.advance(0);
     expect(subscriber.seqs('t')).to.deep.equal([4]);
     expect(events.find(([name]) => name === 'error')?.[1]).to.deep.include({ what: 'msg', topic: 't' });
     broker.close();
@@ -659,6 +662,46 @@ describe('broker', () => {
     await clock.advance(0);
     expect(sameHistory.resets).to.deep.equal([]);
     expect(sameHistory.seqs('news')).to.deep.equal([3]);
+    broker.close();
+  });
+
+  it("a replay that comes before a new history's subscribed answer is not delivered as the old history", async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    subscribe(broker, subscriber, 'orders');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'orders', seq: 0, recovered: true, epoch: 'old' });
+    for (const seq of [1, 2, 3]) transport.live!.push({ op: 'msg', topic: 'orders', seq, data: `old ${seq}` });
+    transport.live!.drop('wiped');
+    await clock.advance(0);
+    const next = transport.live!;
+    expect(next.sent[0]).to.deep.equal({ op: 'sub', topic: 'orders', from: 3 });
+    // The new history has 6 messages: the host replays 4 to 6 from `from`, then says which history they are.
+    for (const seq of [4, 5, 6]) next.push({ op: 'msg', topic: 'orders', seq, data: `new ${seq}` });
+    next.push({ op: 'subscribed', topic: 'orders', seq: 6, recovered: true, epoch: 'new' });
+    next.push({ op: 'msg', topic: 'orders', seq: 7, data: 'new 7' });
+    await clock.advance(0);
+    expect(subscriber.seqs('orders')).to.deep.equal([1, 2, 3, 7]);
+    expect(subscriber.resets).to.deep.equal([{ topic: 'orders', last: 3, seq: 6, epoch: 'new' }]);
+    broker.close();
+  });
+
+  it('a replay in the same history is delivered once its subscribed answer confirms it', async () => {
+    const { broker, clock, transport } = setup();
+    const subscriber = tab();
+    subscribe(broker, subscriber, 'orders');
+    await clock.advance(0);
+    transport.live!.push({ op: 'subscribed', topic: 'orders', seq: 0, recovered: true, epoch: 'one' });
+    transport.live!.push({ op: 'msg', topic: 'orders', seq: 1, data: 1 });
+    transport.live!.drop('gone');
+    await clock.advance(0);
+    for (const seq of [2, 3]) transport.live!.push({ op: 'msg', topic: 'orders', seq, data: seq });
+    await clock.advance(0);
+    expect(subscriber.seqs('orders'), 'held until the host says which history').to.deep.equal([1]);
+    transport.live!.push({ op: 'subscribed', topic: 'orders', seq: 3, recovered: true, epoch: 'one' });
+    await clock.advance(0);
+    expect(subscriber.seqs('orders')).to.deep.equal([1, 2, 3]);
+    expect(subscriber.resets).to.deep.equal([]);
     broker.close();
   });
 });
