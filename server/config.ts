@@ -37,7 +37,7 @@ export interface ServerConfig {
 }
 
 /** How long a shutdown waits for in-flight pubs to be answered before closing anyway, in ms. */
-export const DRAIN_DEADLINE = 10_000;
+const DRAIN_DEADLINE = 10_000;
 
 /** The host port when none is given: 8001 for one host, 8000 for the demo's page. */
 const DEMO_PORT = 8000;

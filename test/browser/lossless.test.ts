@@ -1,7 +1,7 @@
 // End to end, the lossless promise where hosts are not kind: a history that began again, refused subscriptions, tabs that resume behind, unknown outcomes.
 
 import { expect } from '@esm-bundle/chai';
-import { type Board, connect, SwitchboardError } from '../../src/index.ts';
+import { type Board, type ConnectOptions, connect, SwitchboardError } from '../../src/index.ts';
 import { type Cluster, type ProcessCluster, startProcessCluster } from '../support/cluster.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions as options } from '../support/options.ts';
@@ -31,6 +31,16 @@ describe('lossless where hosts are not kind', () => {
     const board = await connect(...args);
     boards.push(board);
     return board;
+  };
+
+  /** Another tab and this page's board on `feed`, both past its first 10 messages. */
+  const tenIn = async (cluster: Cluster, opts: ConnectOptions) => {
+    const [other] = await fixture.tabsOn(1, opts, 'feed');
+    const { seen, subscribed } = watch(await open(opts), 'feed');
+    await subscribed;
+    for (let i = 1; i <= 10; i++) await cluster.publish('feed', i);
+    await until('the first 10 here', () => seen.seqs.length === 10);
+    return { other: other!, seen };
   };
 
   it('a host restarted without its history: every tab gets every new message, and one reset per topic', async () => {
@@ -105,18 +115,13 @@ describe('lossless where hosts are not kind', () => {
   it('a tab that leaves in one history and comes back after it began again is told of a reset, and goes on in the new one', async () => {
     const cluster = await fixture.cluster({ hosts: 2, ownHistory: true });
     const opts = options({ hosts: cluster.hosts, types: ['ws'], reconnectDelay: 100 });
-    const [other] = await fixture.tabsOn(1, opts, 'feed');
-    const board = await open(opts);
-    const { seen, subscribed } = watch(board, 'feed');
-    await subscribed;
-    for (let i = 1; i <= 10; i++) await cluster.publish('feed', i);
-    await until('the first 10 here', () => seen.seqs.length === 10);
+    const { other, seen } = await tenIn(cluster, opts);
     enterCache();
     // While this page is away, the other tab's worker moves to host 1, whose history of the feed is another one.
     await cluster.kill(0);
     await until('the worker on host 1', async () => (await cluster.counts(1)).subscribers.feed === 1);
     for (let i = 1; i <= 15; i++) await cluster.publish('feed', i, 1);
-    await until('the other tab in the new history', async () => (await seqsOf(other!, 'feed')).length === 25);
+    await until('the other tab in the new history', async () => (await seqsOf(other, 'feed')).length === 25);
     leaveCache();
     await until('this tab to hear of the reset', () => seen.resets.length === 1);
     const [reset] = seen.resets as { topic: string; last: number; seq: number; epoch: string }[];
@@ -137,15 +142,10 @@ describe('lossless where hosts are not kind', () => {
     it(`a tab that resumes 50 messages behind another tab gets them all, or a gap naming exactly those it cannot (replayLimit ${replayLimit})`, async () => {
       const cluster = await fixture.cluster({ hosts: 1 });
       const opts = options({ hosts: cluster.hosts, types: ['ws'], replayLimit });
-      const [other] = await fixture.tabsOn(1, opts, 'feed');
-      const board = await open(opts);
-      const { seen, subscribed } = watch(board, 'feed');
-      await subscribed;
-      for (let i = 1; i <= 10; i++) await cluster.publish('feed', i);
-      await until('the first 10 here', () => seen.seqs.length === 10);
+      const { other, seen } = await tenIn(cluster, opts);
       enterCache();
       for (let i = 11; i <= 60; i++) await cluster.publish('feed', i);
-      await until('the other tab to get all 60', async () => (await seqsOf(other!, 'feed')).length === 60);
+      await until('the other tab to get all 60', async () => (await seqsOf(other, 'feed')).length === 60);
       expect(seen.seqs, 'nothing arrives while the page is in the cache').to.have.length(10);
       leaveCache();
       await until('this tab to catch up', () => seen.seqs.at(-1) === 60);

@@ -4,7 +4,7 @@ import { expect } from '@esm-bundle/chai';
 import type { Cluster } from '../support/cluster.ts';
 import { clusterWithTabs } from '../support/fixture.ts';
 import { testOptions as options } from '../support/options.ts';
-import { eventsOf, range, seqsOf } from '../support/tabs.ts';
+import { eventsOf, publishMarker, range, seqsOf } from '../support/tabs.ts';
 import { until } from '../support/until.ts';
 
 describe('sharing one connection between tabs', () => {
@@ -101,14 +101,9 @@ describe('sharing one connection between tabs', () => {
     );
     await cluster.restart(0);
     expect(await queued).to.equal('ok');
-    // Had the queued send been published twice, the host would be past seq 1.
-    expect(await cluster.publish('orders', 'after'), 'the next seq on the host').to.equal(2);
-    await until(
-      'the order and the next message to reach the subscriber',
-      async () => (await seqsOf(sender!, 'orders')).length === 2,
-      10_000,
-    );
-    expect(await seqsOf(sender!, 'orders')).to.deep.equal([1, 2]);
+    const { marker, seqs } = await publishMarker(cluster, sender!, 'orders');
+    expect(marker, 'had the send been published twice, the host would be past seq 1').to.equal(2);
+    expect(seqs).to.deep.equal([1, 2]);
   });
 
   it('a new worker skips a host that failed within failureExpiry, read from IndexedDB', async () => {

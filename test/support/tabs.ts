@@ -93,4 +93,18 @@ export const seqsOf = (tab: TestTab, topic: string) => tab.eval<number[]>(`tab.s
 export const eventsOf = async (tab: TestTab) =>
   (await tab.eval<[string, { host?: string }][]>('tab.events()')).map(([name, d]) => `${name} ${d.host ?? ''}`.trim());
 
+/**
+ * Proves what a tab got of `topic` after its send: publishes a marker through host 0 and waits for the tab to receive
+ * it. The marker's seq shows how many messages the host published before it, so a send published twice shows.
+ */
+export async function publishMarker(
+  cluster: Cluster,
+  tab: TestTab,
+  topic: string,
+): Promise<{ marker: number; seqs: number[] }> {
+  const marker = await cluster.publish(topic, 'after');
+  await until('the marker to reach the tab', async () => (await seqsOf(tab, topic)).includes(marker), 10_000);
+  return { marker, seqs: await seqsOf(tab, topic) };
+}
+
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
